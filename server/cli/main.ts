@@ -1,0 +1,151 @@
+import { createWriteStream } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { closeDb, openMigratedDb } from '../../db/client.ts';
+import { addUser } from '../commands/users.ts';
+import { ConfigError, loadConfig, loadDotEnv } from '../config.ts';
+import { AppError } from '../errors.ts';
+import { EventBus } from '../events.ts';
+import { exportThreads, threadsToCsv } from '../export/threads.ts';
+import { readMailSource } from '../mail/import-sources.ts';
+import { createPipeline } from '../mail/pipeline.ts';
+
+const USAGE = `Usage: newsdesk <command> [options]
+
+Commands:
+  serve                              run the server (same as npm start)
+  migrate                            create or upgrade the database
+  user add --email E [--name N] [--admin]   add a staff account (password from NEWSDESK_USER_PASSWORD or stdin)
+  mail import PATH                   import an mbox file, a maildir or a folder of .eml files
+  export threads [--format json|csv] [--out FILE]
+  demo                               run against a local demo mail stack with sample enquiries
+
+Every command takes --db PATH (default: NEWSDESK_DB or ./data/newsdesk.db).`;
+
+class UsageError extends Error {}
+
+async function readPasswordFromStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Password: ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
+
+async function main(argv: string[]): Promise<number> {
+  loadDotEnv();
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string' },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      admin: { type: 'boolean', default: false },
+      format: { type: 'string', default: 'json' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, sub, arg] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return command || values.help ? 0 : 2;
+  }
+  const env = { ...process.env, ...(values.db ? { NEWSDESK_DB: values.db } : {}) };
+  const config = loadConfig(env);
+
+  switch (command) {
+    case 'serve': {
+      const { serve } = await import('../serve.ts');
+      await serve(config);
+      return -1; // keeps running
+    }
+    case 'demo': {
+      const { runDemo } = await import('./demo.ts');
+      await runDemo(config);
+      return -1;
+    }
+    case 'migrate': {
+      closeDb(openMigratedDb(config.dbPath));
+      console.error(`database ready: ${config.dbPath}`);
+      return 0;
+    }
+    case 'user': {
+      if (sub !== 'add') throw new UsageError('usage: newsdesk user add --email E [--name N] [--admin]');
+      if (!values.email) throw new UsageError('user add needs --email');
+      const password = process.env.NEWSDESK_USER_PASSWORD ?? (await readPasswordFromStdin());
+      const db = openMigratedDb(config.dbPath);
+      try {
+        const user = await addUser(
+          db,
+          { email: values.email, password, role: values.admin ? 'admin' : 'staff', ...(values.name ? { name: values.name } : {}) },
+          new Date(),
+        );
+        console.error(`added ${user.role} ${user.email}`);
+      } finally {
+        closeDb(db);
+      }
+      return 0;
+    }
+    case 'mail': {
+      if (sub !== 'import' || !arg) throw new UsageError('usage: newsdesk mail import PATH');
+      const db = openMigratedDb(config.dbPath);
+      const pipeline = createPipeline({ db, bus: new EventBus(), now: () => new Date(), ownAddress: config.address });
+      let stored = 0;
+      let duplicates = 0;
+      let failed = 0;
+      try {
+        for await (const file of readMailSource(arg)) {
+          try {
+            const outcome = await pipeline.ingestRaw(file.raw, { kind: 'import' });
+            if (outcome.status === 'stored') stored++;
+            else duplicates++;
+          } catch (err) {
+            failed++;
+            console.error(`${file.origin}: not imported: ${(err as Error).message}`);
+          }
+        }
+      } finally {
+        closeDb(db);
+      }
+      console.error(`imported ${stored} messages (${duplicates} already stored, ${failed} failed)`);
+      return failed > 0 ? 1 : 0;
+    }
+    case 'export': {
+      if (sub !== 'threads') throw new UsageError('usage: newsdesk export threads [--format json|csv] [--out FILE]');
+      if (values.format !== 'json' && values.format !== 'csv') throw new UsageError('--format must be json or csv');
+      const db = openMigratedDb(config.dbPath);
+      const out = values.out ? createWriteStream(values.out) : process.stdout;
+      const write = (chunk: string) => new Promise<void>((resolve, reject) => (out.write(chunk, (err) => (err ? reject(err) : resolve()))));
+      try {
+        if (values.format === 'csv') {
+          for (const line of threadsToCsv(exportThreads(db))) await write(line);
+        } else {
+          // Streamed as a JSON array, one thread at a time, so a large archive never sits in memory.
+          let first = true;
+          await write('[');
+          for (const thread of exportThreads(db)) {
+            await write((first ? '\n' : ',\n') + JSON.stringify(thread));
+            first = false;
+          }
+          await write('\n]\n');
+        }
+      } finally {
+        closeDb(db);
+        if (values.out) await new Promise<void>((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  }
+}
+
+try {
+  const code = await main(process.argv.slice(2));
+  if (code >= 0) process.exitCode = code;
+} catch (err) {
+  if (err instanceof ConfigError) console.error(err.message);
+  else if (err instanceof UsageError || err instanceof AppError) console.error(`newsdesk: ${err.message}`);
+  else console.error(`newsdesk: ${(err as Error).message}`);
+  process.exitCode = err instanceof UsageError ? 2 : 1;
+}

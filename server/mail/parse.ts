@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import PostalMime, { type Address as PostalAddress, type Email } from 'postal-mime';
+import { normalizeMessageId, parseMessageIdList } from '../domain/message-id.ts';
+import { htmlToText } from '../domain/html-text.ts';
+
+export interface ParsedAddress {
+  name: string | null;
+  address: string;
+}
+
+export interface ParsedAttachment {
+  filename: string | null;
+  contentType: string;
+  contentId: string | null;
+  disposition: string | null;
+  content: Buffer;
+}
+
+/** What the rest of the pipeline knows about one message; `raw` is always the untouched original. */
+export interface ParsedMessage {
+  raw: Buffer;
+  rawSha256: string;
+  contentHash: string;
+  messageId: string;
+  messageIdSynthetic: boolean;
+  inReplyTo: string[];
+  references: string[];
+  from: ParsedAddress;
+  to: ParsedAddress[];
+  cc: ParsedAddress[];
+  subject: string;
+  date: Date;
+  dateHeaderValid: boolean;
+  text: string;
+  html: string | null;
+  attachments: ParsedAttachment[];
+  headers: Map<string, string[]>;
+  parseError: string | null;
+}
+
+export interface ParseOptions {
+  /** The server's INTERNALDATE, used when the Date header is missing or absurd. */
+  internalDate?: Date | null;
+  now: Date;
+}
+
+// Trace fields added on the way in differ between two deliveries of the same mail (two aliases,
+// a copy in another folder); they are left out of the content hash so those copies are one message.
+const TRACE_FIELDS = new Set(['return-path', 'received', 'delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to']);
+
+// The earliest plausible mail date, and how far ahead of our clock a sender's clock may be.
+const EARLIEST_DATE = Date.UTC(1990, 0, 1);
+const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
+
+export function sha256Hex(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Splits the header block from the body without decoding anything (bare LF tolerated). */
+function splitHeaderBlock(raw: Buffer): { header: string; bodyStart: number } {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  let end = -1;
+  let sepLength = 0;
+  if (crlf !== -1 && (lf === -1 || crlf < lf)) {
+    end = crlf;
+    sepLength = 4;
+  } else if (lf !== -1) {
+    end = lf;
+    sepLength = 2;
+  }
+  if (end === -1) return { header: raw.toString('latin1'), bodyStart: raw.length };
+  return { header: raw.subarray(0, end).toString('latin1'), bodyStart: end + sepLength };
+}
+
+/** Unfolded raw header fields, keyed by lower-case name; values are undecoded (latin1). */
+export function readRawHeaders(raw: Buffer): Map<string, string[]> {
+  const { header } = splitHeaderBlock(raw);
+  const fields = new Map<string, string[]>();
+  let current: { name: string; value: string } | null = null;
+  const flush = () => {
+    if (!current) return;
+    const list = fields.get(current.name) ?? [];
+    list.push(current.value.trim());
+    fields.set(current.name, list);
+  };
+  for (const line of header.split(/\r?\n/)) {
+    if (/^[ \t]/.test(line) && current) {
+      current.value += ' ' + line.trim();
+      continue;
+    }
+    flush();
+    const colon = line.indexOf(':');
+    current = colon > 0 ? { name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1) } : null;
+  }
+  flush();
+  return fields;
+}
+
+/** Hash of the message minus its trace headers, with line endings normalised. */
+export function contentHashOf(raw: Buffer): string {
+  const { header, bodyStart } = splitHeaderBlock(raw);
+  const hash = createHash('sha256');
+  let skipping = false;
+  for (const line of header.split(/\r?\n/)) {
+    if (/^[ \t]/.test(line)) {
+      if (!skipping) hash.update(line.trimEnd() + '\n');
+      continue;
+    }
+    const name = line.slice(0, Math.max(0, line.indexOf(':'))).trim().toLowerCase();
+    skipping = TRACE_FIELDS.has(name);
+    if (!skipping) hash.update(line.trimEnd() + '\n');
+  }
+  hash.update('\n');
+  hash.update(raw.subarray(bodyStart).toString('latin1').replace(/\r\n/g, '\n'));
+  return hash.digest('hex');
+}
+
+function flattenAddresses(list: PostalAddress[] | PostalAddress | undefined): ParsedAddress[] {
+  if (!list) return [];
+  const items = Array.isArray(list) ? list : [list];
+  const out: ParsedAddress[] = [];
+  for (const item of items) {
+    if (item.group) out.push(...flattenAddresses(item.group));
+    else if (item.address) out.push({ name: item.name?.trim() || null, address: item.address.trim().toLowerCase() });
+  }
+  return out;
+}
+
+function plausibleDate(value: string | undefined, now: Date): Date | null {
+  if (!value) return null;
+  const time = Date.parse(value);
+  if (Number.isNaN(time) || time < EARLIEST_DATE || time > now.getTime() + MAX_CLOCK_SKEW_MS) return null;
+  return new Date(time);
+}
+
+function toBuffer(content: ArrayBuffer | Uint8Array | string): Buffer {
+  if (typeof content === 'string') return Buffer.from(content, 'utf8');
+  if (content instanceof Uint8Array) return Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  return Buffer.from(content);
+}
+
+function fallbackSubject(headers: Map<string, string[]>): string {
+  return headers.get('subject')?.[0] ?? '';
+}
+
+/**
+ * Parses raw RFC 5322 bytes. Never throws on bad mail: what cannot be decoded is reported in
+ * `parseError` and the raw bytes travel on, so nothing is lost to a parser bug.
+ */
+export async function parseMessage(raw: Buffer, options: ParseOptions): Promise<ParsedMessage> {
+  const rawSha256 = sha256Hex(raw);
+  const contentHash = contentHashOf(raw);
+  const headers = readRawHeaders(raw);
+  let email: Email | null = null;
+  let parseError: string | null = null;
+  try {
+    email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+  } catch (err) {
+    parseError = `could not parse MIME structure: ${(err as Error).message}`;
+  }
+
+  const headerMessageId = normalizeMessageId(email?.messageId ?? headers.get('message-id')?.[0] ?? '');
+  const messageId = headerMessageId ?? `${contentHash.slice(0, 32)}@synthesised.newsdesk.invalid`;
+  const fromList = flattenAddresses(email?.from);
+  const fallbackDate = options.internalDate ?? options.now;
+  const headerDate = plausibleDate(email?.date ?? headers.get('date')?.[0], options.now);
+  const html = email?.html ?? null;
+  let text = email?.text ?? '';
+  if (!text.trim() && html) text = htmlToText(html);
+
+  return {
+    raw,
+    rawSha256,
+    contentHash,
+    messageId,
+    messageIdSynthetic: headerMessageId === null,
+    inReplyTo: parseMessageIdList(email?.inReplyTo ?? headers.get('in-reply-to')?.[0]),
+    references: parseMessageIdList(email?.references ?? headers.get('references')?.[0]),
+    from: fromList[0] ?? { name: null, address: '' },
+    to: flattenAddresses(email?.to),
+    cc: flattenAddresses(email?.cc),
+    subject: (email?.subject ?? fallbackSubject(headers)).replace(/[\r\n\t]+/g, ' ').trim(),
+    date: headerDate ?? fallbackDate,
+    dateHeaderValid: headerDate !== null,
+    text: text.replace(/\r\n/g, '\n'),
+    html,
+    attachments: (email?.attachments ?? []).map((a) => ({
+      filename: a.filename,
+      contentType: a.mimeType || 'application/octet-stream',
+      contentId: a.contentId ?? null,
+      disposition: a.disposition,
+      content: toBuffer(a.content),
+    })),
+    headers,
+    parseError,
+  };
+}

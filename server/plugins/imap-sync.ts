@@ -1,0 +1,52 @@
+import fp from 'fastify-plugin';
+import type { Config } from '../config.ts';
+import { MailboxSupervisor } from '../mail/imap/supervisor.ts';
+import type { BackoffPolicy } from '../mail/imap/backoff.ts';
+import { createPipeline, type Pipeline } from '../mail/pipeline.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    pipeline: Pipeline;
+    mailSync: { supervisors: MailboxSupervisor[]; configured: boolean };
+  }
+}
+
+export interface ImapSyncOptions {
+  config: Config;
+  backoff?: BackoffPolicy;
+  socketTimeoutMs?: number;
+}
+
+/** Starts one supervisor per configured folder once the app is ready; stops them on close. */
+export default fp<ImapSyncOptions>(
+  async (app, { config, backoff, socketTimeoutMs }) => {
+    const pipeline = createPipeline({ db: app.db, bus: app.bus, now: app.now, ownAddress: config.address });
+    app.decorate('pipeline', pipeline);
+    const supervisors: MailboxSupervisor[] = [];
+    if (config.imap) {
+      supervisors.push(
+        new MailboxSupervisor({
+          url: config.imap,
+          folder: config.imapFolder,
+          address: config.address ?? config.imap.account,
+          db: app.db,
+          bus: app.bus,
+          pipeline,
+          logger: app.log.child({ component: 'imap', account: config.imap.account, folder: config.imapFolder }),
+          now: app.now,
+          maxMessageBytes: config.maxMessageBytes,
+          ...(backoff ? { backoff } : {}),
+          ...(socketTimeoutMs ? { socketTimeoutMs } : {}),
+        }),
+      );
+    }
+    app.decorate('mailSync', { supervisors, configured: config.imap !== null });
+    app.addHook('onReady', async () => {
+      for (const supervisor of supervisors) supervisor.start();
+    });
+    app.addHook('preClose', async () => {
+      await Promise.all(supervisors.map((s) => s.stop()));
+    });
+  },
+  { name: 'imap-sync', dependencies: ['db'] },
+);

@@ -1,0 +1,154 @@
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { attachments, contacts, messages, threads, users } from '../../db/schema.ts';
+import type { Message, ThreadSummary } from '../schemas/api.ts';
+import type { Tx } from '../commands/append-events.ts';
+
+type Reader = Db | Tx;
+
+const SNIPPET_LENGTH = 160;
+
+function snippetOf(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > SNIPPET_LENGTH ? `${flat.slice(0, SNIPPET_LENGTH - 1)}…` : flat;
+}
+
+const summaryColumns = {
+  id: threads.id,
+  subject: threads.subject,
+  status: threads.status,
+  priority: threads.priority,
+  deadline: threads.deadline,
+  tags: threads.tags,
+  messageCount: threads.messageCount,
+  firstMessageAt: threads.firstMessageAt,
+  lastActivityAt: threads.lastActivityAt,
+  matchConfidence: threads.matchConfidence,
+  matchReason: threads.matchReason,
+  assigneeId: users.id,
+  assigneeName: users.name,
+  contactEmail: contacts.email,
+  contactName: contacts.name,
+  // The newest message's text: what a press officer wants to glance at in the list.
+  lastText: sql<string | null>`(select ${messages.text} from ${messages} where ${messages.threadId} = ${threads.id} order by ${messages.date} desc, ${messages.id} desc limit 1)`,
+};
+
+type SummaryRow = {
+  [K in keyof typeof summaryColumns]: (typeof summaryColumns)[K] extends { _: { data: infer D } }
+    ? D | null
+    : unknown;
+};
+
+function toSummary(row: SummaryRow): ThreadSummary {
+  return {
+    id: row.id as number,
+    subject: (row.subject as string) || '(no subject)',
+    status: row.status as ThreadSummary['status'],
+    priority: row.priority as string,
+    assignee: row.assigneeId ? { id: row.assigneeId as number, name: row.assigneeName as string } : null,
+    deadline: row.deadline ? (row.deadline as Date).toISOString() : null,
+    tags: (row.tags as string[] | null) ?? [],
+    correspondent: row.contactEmail ? { name: (row.contactName as string | null) ?? null, email: row.contactEmail as string } : null,
+    messageCount: row.messageCount as number,
+    firstMessageAt: (row.firstMessageAt as Date).toISOString(),
+    lastActivityAt: (row.lastActivityAt as Date).toISOString(),
+    snippet: snippetOf((row.lastText as string | null) ?? ''),
+    // Release linking fills these; until then a thread is unlinked.
+    release: null,
+    match:
+      row.matchConfidence !== null && row.matchReason
+        ? { confidence: row.matchConfidence as number, reason: row.matchReason as string }
+        : null,
+  };
+}
+
+function summaryQuery(db: Reader) {
+  return db
+    .select(summaryColumns)
+    .from(threads)
+    .leftJoin(users, eq(users.id, threads.assigneeId))
+    .leftJoin(contacts, eq(contacts.id, threads.contactId));
+}
+
+/** One thread as the list and the websocket show it; null if it does not exist. */
+export function presentThread(db: Reader, threadId: number): ThreadSummary | null {
+  const row = summaryQuery(db).where(eq(threads.id, threadId)).get();
+  return row ? toSummary(row as SummaryRow) : null;
+}
+
+function encodeCursor(lastActivityAt: Date, id: number): string {
+  return Buffer.from(`${lastActivityAt.getTime()}:${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { time: number; id: number } | null {
+  const match = /^(\d+):(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return match ? { time: Number(match[1]), id: Number(match[2]) } : null;
+}
+
+/** A page of live (unmerged) threads, newest activity first, keyset-paginated. */
+export function presentThreadPage(
+  db: Reader,
+  options: { limit: number; cursor?: string | undefined },
+): { threads: ThreadSummary[]; nextCursor: string | null } {
+  const after = options.cursor ? decodeCursor(options.cursor) : null;
+  const keyset = after
+    ? or(
+        lt(threads.lastActivityAt, new Date(after.time)),
+        and(eq(threads.lastActivityAt, new Date(after.time)), lt(threads.id, after.id)),
+      )
+    : undefined;
+  const rows = summaryQuery(db)
+    .where(and(isNull(threads.mergedInto), keyset))
+    .orderBy(desc(threads.lastActivityAt), desc(threads.id))
+    .limit(options.limit + 1)
+    .all() as SummaryRow[];
+  const page = rows.slice(0, options.limit);
+  const last = page[page.length - 1];
+  return {
+    threads: page.map(toSummary),
+    nextCursor:
+      rows.length > options.limit && last ? encodeCursor(last.lastActivityAt as Date, last.id as number) : null,
+  };
+}
+
+type MessageRow = typeof messages.$inferSelect;
+
+/** Messages as the API shows them (never the raw bytes or stored HTML). */
+export function presentMessages(db: Reader, rows: MessageRow[]): Message[] {
+  const ids = rows.map((r) => r.id);
+  const files =
+    ids.length === 0 ? [] : db.select().from(attachments).where(inArray(attachments.messageRowId, ids)).all();
+  return rows.map((row) => ({
+    id: row.id,
+    messageId: row.messageId,
+    from: { name: row.fromName, email: row.fromAddress },
+    to: row.to.map((a) => ({ name: a.name ?? null, email: a.address })),
+    cc: row.cc.map((a) => ({ name: a.name ?? null, email: a.address })),
+    date: row.date.toISOString(),
+    dateHeaderValid: row.dateHeaderValid,
+    subject: row.subject,
+    direction: row.direction,
+    kind: row.kind,
+    auth: row.auth,
+    text: row.text,
+    inReplyTo: row.inReplyTo,
+    duplicateMessageId: row.duplicateMessageId,
+    parseError: row.parseError,
+    attachments: files
+      .filter((f) => f.messageRowId === row.id)
+      .map((f) => ({ id: f.id, filename: f.filename, contentType: f.contentType, size: f.size })),
+  }));
+}
+
+/** A thread with its messages in date order; null if absent. */
+export function presentThreadDetail(db: Reader, threadId: number) {
+  const thread = presentThread(db, threadId);
+  if (!thread) return null;
+  const rows = db
+    .select()
+    .from(messages)
+    .where(eq(messages.threadId, threadId))
+    .orderBy(asc(messages.date), asc(messages.id))
+    .all();
+  return { thread, messages: presentMessages(db, rows) };
+}

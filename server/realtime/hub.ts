@@ -1,0 +1,98 @@
+import websocket from '@fastify/websocket';
+import { asc, desc, gt } from 'drizzle-orm';
+import fp from 'fastify-plugin';
+import type { WebSocket } from '@fastify/websocket';
+import { events } from '../../db/schema.ts';
+import { sessionUser } from '../plugins/auth.ts';
+import type { ClientMessage, SequencedEvent, ServerMessage } from '../schemas/realtime.ts';
+
+/** Close code for "no valid session": the client goes to the login screen instead of retrying. */
+export const WS_UNAUTHENTICATED = 4401;
+// A client further behind than this takes a fresh snapshot over HTTP: cheaper than a long replay.
+const MAX_REPLAY = 1000;
+// Bound what one slow client may queue in memory before we drop it (it resumes by seq later).
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+function send(socket: WebSocket, message: ServerMessage): void {
+  if (socket.readyState !== socket.OPEN) return;
+  if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    socket.close(1013, 'too slow; reconnect to resume');
+    return;
+  }
+  socket.send(JSON.stringify(message));
+}
+
+function parseClientMessage(data: unknown): ClientMessage | null {
+  try {
+    const value = JSON.parse(String(data)) as { type?: unknown };
+    if (value.type === 'ping') return { type: 'ping' };
+  } catch {
+    // Not JSON: ignored, like any unknown message.
+  }
+  return null;
+}
+
+export default fp(
+  async (app) => {
+    await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+
+    const latestSeq = () => app.db.select({ seq: events.seq }).from(events).orderBy(desc(events.seq)).limit(1).get()?.seq ?? 0;
+
+    app.get(
+      '/api/ws',
+      // Authenticated below rather than by the onRequest hook, so the browser learns why (close code).
+      { websocket: true, config: { public: true }, schema: { hide: true } },
+      (socket, request) => {
+        const user = sessionUser(request);
+        if (!user) {
+          socket.close(WS_UNAUTHENTICATED, 'sign in first');
+          return;
+        }
+        // Subscribe before reading the backlog so nothing committed in between is missed; the
+        // client drops anything at or below the last seq it applied.
+        const pending: SequencedEvent[] = [];
+        let replaying = true;
+        let lastSent = 0;
+        const deliver = (event: SequencedEvent) => {
+          if (event.seq <= lastSent) return;
+          lastSent = event.seq;
+          send(socket, event);
+        };
+        const unsubscribe = app.bus.subscribe((event) => (replaying ? pending.push(event) : deliver(event)));
+        socket.on('close', unsubscribe);
+
+        const head = latestSeq();
+        send(socket, { type: 'hello', seq: head, user: { id: user.id, name: user.name } });
+        const sinceRaw = (request.query as { since?: string }).since;
+        const since = sinceRaw !== undefined && /^\d+$/.test(sinceRaw) ? Number(sinceRaw) : null;
+        lastSent = head;
+        if (since !== null && since > head) {
+          // The server's log is younger than the client's memory (a restored or new db).
+          send(socket, { type: 'reload', seq: head, reason: 'the server was reset' });
+        } else if (since !== null && since < head) {
+          const missed = app.db
+            .select()
+            .from(events)
+            .where(gt(events.seq, since))
+            .orderBy(asc(events.seq))
+            .limit(MAX_REPLAY + 1)
+            .all();
+          if (missed.length > MAX_REPLAY) {
+            send(socket, { type: 'reload', seq: head, reason: 'too many changes while disconnected' });
+          } else {
+            lastSent = since;
+            for (const row of missed) if (row.seq <= head) deliver({ ...(row.payload as object), seq: row.seq } as SequencedEvent);
+          }
+        }
+        replaying = false;
+        for (const event of pending.splice(0)) deliver(event);
+
+        socket.on('message', (data: unknown) => {
+          const message = parseClientMessage(data);
+          if (message?.type === 'ping') send(socket, { type: 'pong' });
+        });
+      },
+    );
+  },
+  { name: 'realtime', dependencies: ['db', 'auth'] },
+);

@@ -1,0 +1,19 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { HealthSchema } from '../../schemas/api.ts';
+
+const healthRoutes: FastifyPluginAsyncTypebox<{ health: () => { mailboxes: { address: string; state: string; lastError?: string }[]; mailConfigured: boolean } }> = async (
+  app,
+  options,
+) => {
+  app.get(
+    '/api/health',
+    { config: { public: true }, schema: { tags: ['system'], summary: 'Liveness and mail sync state', response: { 200: HealthSchema } } },
+    async () => {
+      const { mailboxes, mailConfigured } = options.health();
+      const failing = mailboxes.some((m) => m.state === 'auth-failed' || m.state === 'error' || m.state === 'reconnecting');
+      return { status: failing ? ('degraded' as const) : ('ok' as const), mailboxes, mailConfigured };
+    },
+  );
+};
+
+export default healthRoutes;

@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AppError } from '../../errors.ts';
+import { presentThreadDetail, presentThreadPage } from '../../presenters/thread.ts';
+import { ErrorSchema, IdParamsSchema, ThreadDetailSchema, ThreadListQuerySchema, ThreadListSchema } from '../../schemas/api.ts';
+
+const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/threads',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Conversations, newest activity first',
+        querystring: ThreadListQuerySchema,
+        response: { 200: ThreadListSchema, 401: ErrorSchema },
+      },
+    },
+    async (request) => presentThreadPage(app.db, { limit: request.query.limit ?? 50, cursor: request.query.cursor }),
+  );
+
+  app.get(
+    '/api/threads/:id',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'One conversation with its messages',
+        params: IdParamsSchema,
+        response: { 200: ThreadDetailSchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const detail = presentThreadDetail(app.db, request.params.id);
+      if (!detail) throw new AppError('not_found', 404, `no thread ${request.params.id}`);
+      return detail;
+    },
+  );
+};
+
+export default threadRoutes;

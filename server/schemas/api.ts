@@ -1,0 +1,115 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Errors are `{ error: { code, message } }` everywhere; codes are stable, messages are for people. */
+export const ErrorSchema = Type.Object(
+  { error: Type.Object({ code: Type.String(), message: Type.String() }) },
+  { $id: 'Error' },
+);
+export type ApiError = Static<typeof ErrorSchema>;
+
+export const UserSchema = Type.Object({
+  id: Type.Integer(),
+  email: Type.String(),
+  name: Type.String(),
+  role: Type.Union([Type.Literal('admin'), Type.Literal('staff')]),
+});
+export type User = Static<typeof UserSchema>;
+
+export const LoginBodySchema = Type.Object({
+  email: Type.String({ minLength: 1, maxLength: 320 }),
+  password: Type.String({ minLength: 1, maxLength: 1024 }),
+});
+
+export const SessionSchema = Type.Object({ user: UserSchema });
+
+export const MailboxHealthSchema = Type.Object({
+  address: Type.String(),
+  state: Type.String(),
+  lastError: Type.Optional(Type.String()),
+});
+
+export const HealthSchema = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  mailboxes: Type.Array(MailboxHealthSchema),
+  // False when no NEWSDESK_IMAP_URL is set: the UI says so instead of showing an empty inbox.
+  mailConfigured: Type.Boolean(),
+});
+export type Health = Static<typeof HealthSchema>;
+
+export const AddressSchema = Type.Object({ name: Type.Union([Type.String(), Type.Null()]), email: Type.String() });
+export type Address = Static<typeof AddressSchema>;
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const ThreadStatusSchema = Type.Union([
+  Type.Literal('new'),
+  Type.Literal('open'),
+  Type.Literal('waiting'),
+  Type.Literal('answered'),
+  Type.Literal('closed'),
+]);
+
+export const ThreadSummarySchema = Type.Object({
+  id: Type.Integer(),
+  subject: Type.String(),
+  status: ThreadStatusSchema,
+  priority: Type.String(),
+  assignee: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
+  deadline: Nullable(Type.String({ format: 'date-time' })),
+  tags: Type.Array(Type.String()),
+  correspondent: Nullable(AddressSchema),
+  messageCount: Type.Integer(),
+  firstMessageAt: Type.String({ format: 'date-time' }),
+  lastActivityAt: Type.String({ format: 'date-time' }),
+  snippet: Type.String(),
+  release: Nullable(Type.Object({ id: Type.Integer(), url: Type.String(), title: Type.String() })),
+  match: Nullable(Type.Object({ confidence: Type.Number(), reason: Type.String() })),
+});
+export type ThreadSummary = Static<typeof ThreadSummarySchema>;
+
+export const MessageSchema = Type.Object({
+  id: Type.Integer(),
+  messageId: Type.String(),
+  from: AddressSchema,
+  to: Type.Array(AddressSchema),
+  cc: Type.Array(AddressSchema),
+  date: Type.String({ format: 'date-time' }),
+  dateHeaderValid: Type.Boolean(),
+  subject: Type.String(),
+  direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
+  kind: Type.String(),
+  auth: Type.String(),
+  text: Type.String(),
+  inReplyTo: Nullable(Type.String()),
+  duplicateMessageId: Type.Boolean(),
+  parseError: Nullable(Type.String()),
+  attachments: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      filename: Nullable(Type.String()),
+      contentType: Type.String(),
+      size: Type.Integer(),
+    }),
+  ),
+});
+export type Message = Static<typeof MessageSchema>;
+
+export const ThreadListQuerySchema = Type.Object({
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  // Opaque cursor from the previous page's `nextCursor`.
+  cursor: Type.Optional(Type.String({ maxLength: 100 })),
+});
+
+export const ThreadListSchema = Type.Object({
+  threads: Type.Array(ThreadSummarySchema),
+  nextCursor: Nullable(Type.String()),
+});
+export type ThreadList = Static<typeof ThreadListSchema>;
+
+export const ThreadDetailSchema = Type.Object({
+  thread: ThreadSummarySchema,
+  messages: Type.Array(MessageSchema),
+});
+export type ThreadDetail = Static<typeof ThreadDetailSchema>;
+
+export const IdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }) });
