@@ -1,0 +1,85 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { closeDb, openMigratedDb, type Db } from '../../../db/client.ts';
+import { mailboxes, messageLocations, messages, threads } from '../../../db/schema.ts';
+import { ingestMessage, type IngestSource } from '../../../server/commands/ingest-message.ts';
+import { parseMessage } from '../../../server/mail/parse.ts';
+
+const now = new Date('2026-11-20T12:00:00Z');
+
+function mail(id: string | null, body: string, extra: string[] = [], subject = 'Briefing'): Buffer {
+  return Buffer.from(
+    [`From: Ann <ann@paper.test>`, 'To: newsdesk@newsdesk.test', `Subject: ${subject}`, ...(id ? [`Message-ID: <${id}>`] : []), 'Date: Thu, 19 Nov 2026 10:00:00 +0000', ...extra, '', body, ''].join('\r\n'),
+  );
+}
+
+describe('ingestMessage', () => {
+  let db: Db;
+  let mailboxId: number;
+  const at = (uid: number, uidvalidity = 7): IngestSource => ({ kind: 'imap', mailboxId, uidvalidity, uid });
+  const ingest = async (raw: Buffer, source: IngestSource) => ingestMessage(db, await parseMessage(raw, { now }), source, { ownAddress: 'newsdesk@newsdesk.test', now });
+
+  beforeEach(() => {
+    db = openMigratedDb(':memory:');
+    mailboxId = db.insert(mailboxes).values({ account: 'n@h:143', folder: 'INBOX', address: 'newsdesk@newsdesk.test', updatedAt: now }).returning().get().id;
+  });
+  afterEach(() => closeDb(db));
+
+  it('stores a UID once, however often it is fetched, and advances the checkpoint with it', async () => {
+    const first = await ingest(mail('m1@x', 'hello'), at(5));
+    const again = await ingest(mail('m1@x', 'hello'), at(5));
+    expect(first.status).toBe('stored');
+    expect(again).toMatchObject({ status: 'already-stored', events: [] });
+    expect(db.select().from(messages).all()).toHaveLength(1);
+    expect(db.select().from(mailboxes).get()!.lastUid).toBe(5);
+  });
+
+  it('treats the same Message-ID with the same content under another UID as one message with two locations', async () => {
+    await ingest(mail('m1@x', 'hello'), at(1));
+    const copy = await ingest(mail('m1@x', 'hello', ['Received: from another alias']), at(2));
+    expect(copy.status).toBe('already-stored');
+    expect(db.select().from(messages).all()).toHaveLength(1);
+    expect(db.select().from(messageLocations).all()).toHaveLength(2);
+  });
+
+  it('keeps a second message that reuses a Message-ID with other content, and flags it', async () => {
+    await ingest(mail('m1@x', 'the genuine one'), at(1));
+    const second = await ingest(mail('m1@x', 'an impostor'), at(2));
+    expect(second.status).toBe('stored');
+    const rows = db.select().from(messages).all();
+    expect(rows.map((r) => r.duplicateMessageId)).toEqual([false, true]);
+  });
+
+  it('stores mail without a Message-ID under a synthesised one, once', async () => {
+    await ingest(mail(null, 'no id'), at(1));
+    await ingest(mail(null, 'no id'), at(2));
+    await ingest(mail(null, 'other'), at(3));
+    expect(db.select().from(messages).all()).toHaveLength(2);
+  });
+
+  it('publishes thread.created then message.created for a new enquiry, thread.updated for a reply', async () => {
+    const first = await ingest(mail('q1@x', 'q'), at(1));
+    const reply = await ingest(mail('q2@x', 'again', ['In-Reply-To: <q1@x>']), at(2));
+    expect(first.events.map((e) => e.type)).toEqual(['thread.created', 'message.created']);
+    expect(reply.events.map((e) => e.type)).toEqual(['thread.updated', 'message.created']);
+    expect(reply.events[0]!.seq).toBeGreaterThan(first.events[1]!.seq);
+  });
+
+  it('merges two threads when a late parent links them, and reports the merge', async () => {
+    const child = await ingest(mail('c@x', 'child', ['In-Reply-To: <p@x>']), at(1));
+    const sibling = await ingest(mail('s@x', 'unrelated-looking', [], 'Another matter'), at(2));
+    expect(child.status === 'stored' && sibling.status === 'stored' && child.threadId !== sibling.threadId).toBe(true);
+    // A message that references both: the two conversations are one.
+    const linking = await ingest(mail('l@x', 'links', ['References: <c@x> <s@x>']), at(3));
+    expect(linking.events.map((e) => e.type)).toContain('thread.merged');
+    const live = db.select().from(threads).all().filter((t) => t.mergedInto === null);
+    expect(live).toHaveLength(1);
+    expect(live[0]!.messageCount).toBe(3);
+  });
+
+  it('marks mail from our own address as outgoing', async () => {
+    const ours = Buffer.from(['From: newsdesk@newsdesk.test', 'To: ann@paper.test', 'Message-ID: <o@x>', '', 'reply', ''].join('\r\n'));
+    await ingest(ours, at(1));
+    expect(db.select().from(messages).where(eq(messages.messageId, 'o@x')).get()!.direction).toBe('out');
+  });
+});
