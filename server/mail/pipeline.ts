@@ -1,15 +1,39 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import { ingestMessage, type IngestOutcome, type IngestSource } from '../commands/ingest-message.ts';
 import type { EventBus } from '../events.ts';
-import { parseMessage } from './parse.ts';
+import { parseMessage, type ParsedMessage } from './parse.ts';
 
 export interface Pipeline {
   /** Parses, threads and stores one raw message, then publishes its events. */
   ingestRaw(raw: Buffer, source: IngestSource, meta?: { internalDate?: Date | null; oversizedBytes?: number }): Promise<IngestOutcome>;
 }
 
+export interface PipelineDeps {
+  db: Db;
+  bus: EventBus;
+  now: () => Date;
+  ownAddress: string | null;
+  logger?: Pick<FastifyBaseLogger, 'error'>;
+}
+
+/**
+ * The same message stripped of what the threading and storage steps read beyond the basics: if a
+ * message trips a bug there, it is still stored (with its raw bytes) and shown, and sync goes on.
+ */
+function quarantined(parsed: ParsedMessage, err: unknown): ParsedMessage {
+  return {
+    ...parsed,
+    inReplyTo: [],
+    references: [],
+    attachments: [],
+    html: null,
+    parseError: `could not be fully processed (${(err as Error).message}); showing what could be read`,
+  };
+}
+
 /** The one ingest path shared by IMAP sync and `newsdesk mail import`. */
-export function createPipeline(deps: { db: Db; bus: EventBus; now: () => Date; ownAddress: string | null }): Pipeline {
+export function createPipeline(deps: PipelineDeps): Pipeline {
   return {
     async ingestRaw(raw, source, meta) {
       const now = deps.now();
@@ -17,7 +41,14 @@ export function createPipeline(deps: { db: Db; bus: EventBus; now: () => Date; o
       if (meta?.oversizedBytes) {
         parsed.parseError = `too large to download (${meta.oversizedBytes} bytes); the original is still on the mail server`;
       }
-      const outcome = ingestMessage(deps.db, parsed, source, { ownAddress: deps.ownAddress, now });
+      let outcome: IngestOutcome;
+      try {
+        outcome = ingestMessage(deps.db, parsed, source, { ownAddress: deps.ownAddress, now });
+      } catch (err) {
+        // A second failure means the store itself is failing: let the caller retry later.
+        deps.logger?.error({ err, messageId: parsed.messageId }, 'ingest failed; storing the message in a reduced form');
+        outcome = ingestMessage(deps.db, quarantined(parsed, err), source, { ownAddress: deps.ownAddress, now });
+      }
       deps.bus.publish(outcome.events);
       return outcome;
     },

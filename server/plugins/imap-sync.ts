@@ -20,7 +20,7 @@ export interface ImapSyncOptions {
 /** Starts one supervisor per configured folder once the app is ready; stops them on close. */
 export default fp<ImapSyncOptions>(
   async (app, { config, backoff, socketTimeoutMs }) => {
-    const pipeline = createPipeline({ db: app.db, bus: app.bus, now: app.now, ownAddress: config.address });
+    const pipeline = createPipeline({ db: app.db, bus: app.bus, now: app.now, ownAddress: config.address, logger: app.log });
     app.decorate('pipeline', pipeline);
     const supervisors: MailboxSupervisor[] = [];
     if (config.imap) {
