@@ -1,0 +1,106 @@
+import type { Address, Message } from '../types.ts';
+import { absoluteTime, formatBytes } from '../format.ts';
+
+function AddressText({ a }: { a: Address }) {
+  // Name and address as separate isolated runs so an Arabic name cannot reorder the email.
+  return a.name ? (
+    <>
+      <bdi dir="auto">{a.name}</bdi>{' '}
+      <span class="addr">
+        &lt;<bdi>{a.email}</bdi>&gt;
+      </span>
+    </>
+  ) : (
+    <bdi>{a.email}</bdi>
+  );
+}
+
+function AddressList({ list }: { list: Address[] }) {
+  return (
+    <>
+      {list.map((a, i) => (
+        <span key={`${a.email}-${i}`}>
+          {i > 0 && ', '}
+          <AddressText a={a} />
+        </span>
+      ))}
+    </>
+  );
+}
+
+export function MessageItem({ message: m }: { message: Message }) {
+  return (
+    <article
+      class={`message message-${m.direction}`}
+      data-testid="message"
+      data-message-id={m.id}
+      aria-label={`${m.direction === 'out' ? 'Reply' : 'Message'} from ${m.from.name ?? m.from.email}`}
+    >
+      <header class="message-head">
+        <div class="message-from" data-testid="message-from">
+          {m.direction === 'out' && <span class="tag tag-out">Sent</span>}
+          <AddressText a={m.from} />
+        </div>
+        <time
+          class="message-date"
+          dateTime={m.date}
+          title={
+            m.dateHeaderValid
+              ? undefined
+              : 'The Date header was missing or invalid; this is when Newsdesk received it.'
+          }
+        >
+          {absoluteTime(m.date)}
+          {!m.dateHeaderValid && <span class="tag tag-warn">received time</span>}
+        </time>
+        {(m.to.length > 0 || m.cc.length > 0) && (
+          <div class="message-to">
+            {m.to.length > 0 && (
+              <span>
+                To: <AddressList list={m.to} />
+              </span>
+            )}
+            {m.cc.length > 0 && (
+              <span>
+                {' '}
+                Cc: <AddressList list={m.cc} />
+              </span>
+            )}
+          </div>
+        )}
+      </header>
+
+      {(m.parseError || m.duplicateMessageId) && (
+        <ul class="message-flags">
+          {m.parseError && (
+            <li class="flag flag-error" data-testid="message-parse-error">
+              This message could not be read completely: <span dir="auto">{m.parseError}</span>
+            </li>
+          )}
+          {m.duplicateMessageId && (
+            <li class="flag flag-warn" data-testid="message-duplicate">
+              Another message already used this Message-ID; it may be a resend or a forgery.
+            </li>
+          )}
+        </ul>
+      )}
+
+      <pre class="message-text" dir="auto" data-testid="message-text">
+        {m.text || '(no text)'}
+      </pre>
+
+      {m.attachments.length > 0 && (
+        <ul class="attachments" aria-label="Attachments">
+          {m.attachments.map((a) => (
+            <li key={a.id} class="attachment">
+              <bdi dir="auto">{a.filename ?? 'unnamed attachment'}</bdi>
+              <span class="attachment-meta">
+                {a.contentType}, {formatBytes(a.size)}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </article>
+  );
+}

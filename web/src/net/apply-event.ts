@@ -1,0 +1,140 @@
+import { batch } from '@preact/signals';
+import { appendMessages, mergeMailbox, upsertThread, type Store } from '../store.ts';
+import type { ServerMessage } from '../types.ts';
+
+type Sequenced = Extract<ServerMessage, { seq: number }>;
+type DomainMessage = Exclude<Sequenced, { type: 'hello' } | { type: 'reload' }>;
+
+export interface EventSinkDeps {
+  store: Store;
+  /**
+   * Replaces the thread list with a fresh HTTP snapshot. Called when we have no history to resume
+   * from (first hello, or the server told us to reload).
+   */
+  loadSnapshot(): Promise<void>;
+  /** Opens a thread in the detail pane (used when the open thread was merged into another). */
+  openThread(id: number): void;
+}
+
+export interface EventSink {
+  (msg: ServerMessage): void;
+  /** Resolves once no snapshot is in flight (tests and callers that want a settled list). */
+  settled(): Promise<void>;
+}
+
+/**
+ * The one place where server events change the store.
+ *
+ * Ordering rules:
+ * - `seq` is the server's commit order; anything at or below the last applied seq is a replay
+ *   overlap and is dropped, so resuming with `?since=` can never double-apply.
+ * - While a snapshot is being fetched, list events are queued and applied on top of it. The
+ *   snapshot may or may not already contain them; upserts are idempotent, so replaying is safe,
+ *   while applying them *before* the snapshot landed could be overwritten by older data.
+ */
+export function createEventSink({ store, loadSnapshot, openThread }: EventSinkDeps): EventSink {
+  let queued: DomainMessage[] | null = null;
+  let inFlight: Promise<void> | null = null;
+  let again = false;
+
+  function snapshot(): void {
+    if (inFlight) {
+      // A newer reason to reload arrived mid-fetch: the running fetch may predate it.
+      again = true;
+      return;
+    }
+    queued ??= [];
+    // The open thread may have missed messages too; refetching merges them in by id.
+    const open = store.detail.value?.threadId;
+    if (open !== undefined) openThread(open);
+    inFlight = (async () => {
+      do {
+        again = false;
+        try {
+          await loadSnapshot();
+        } catch {
+          // loadSnapshot reports its own errors in the store; still apply what we queued.
+        }
+      } while (again);
+      const pending = queued ?? [];
+      queued = null;
+      inFlight = null;
+      batch(() => pending.forEach(applyDomain));
+    })();
+  }
+
+  function applyDomain(msg: DomainMessage): void {
+    switch (msg.type) {
+      case 'thread.created':
+      case 'thread.updated': {
+        const before = store.threads.value.find((t) => t.id === msg.thread.id);
+        store.threads.value = upsertThread(store.threads.value, msg.thread);
+        if (!before || before.lastActivityAt !== msg.thread.lastActivityAt) store.flash(msg.thread.id);
+        const d = store.detail.value;
+        if (d && d.threadId === msg.thread.id) store.detail.value = { ...d, thread: msg.thread };
+        return;
+      }
+      case 'message.created': {
+        const d = store.detail.value;
+        // Appending while the detail is still loading is fine: the HTTP result is merged by id.
+        if (d && d.threadId === msg.threadId) {
+          store.detail.value = { ...d, messages: appendMessages(d.messages, [msg.message]) };
+        }
+        return;
+      }
+      case 'thread.merged': {
+        store.threads.value = store.threads.value.filter((t) => t.id !== msg.threadId);
+        // The conversation the user was reading lives on under another id: follow it there.
+        // Either way the surviving thread's detail gained messages that came without events.
+        const open = store.detail.value?.threadId;
+        if (open === msg.threadId || open === msg.into) openThread(msg.into);
+        return;
+      }
+      case 'sync.progress':
+        store.mailboxes.value = mergeMailbox(store.mailboxes.value, msg.mailbox);
+        return;
+      default: {
+        // A newer server may send types we do not know yet; ignoring them keeps us running.
+        const _exhaustive: never = msg;
+        return;
+      }
+    }
+  }
+
+  const sink = ((msg: ServerMessage): void => {
+    switch (msg.type) {
+      case 'pong':
+        return;
+      case 'hello': {
+        const last = store.lastSeq;
+        // No history, or the server's log is behind us (its database was reset): start over.
+        if (last === null || msg.seq < last) {
+          store.lastSeq = msg.seq;
+          snapshot();
+        }
+        // Otherwise we asked for ?since=last and the replay follows this hello.
+        return;
+      }
+      case 'reload':
+        // A hello that found the server behind us already started this very snapshot.
+        if (inFlight && store.lastSeq === msg.seq) return;
+        store.lastSeq = msg.seq;
+        snapshot();
+        return;
+      default: {
+        if (typeof msg.seq !== 'number') return;
+        const last = store.lastSeq;
+        if (last !== null && msg.seq <= last) return;
+        store.lastSeq = msg.seq;
+        // Only the list is replaced by a snapshot; other events can land straight away.
+        if (queued && msg.type.startsWith('thread.')) queued.push(msg);
+        else applyDomain(msg);
+      }
+    }
+  }) as EventSink;
+
+  sink.settled = async () => {
+    while (inFlight) await inFlight;
+  };
+  return sink;
+}
