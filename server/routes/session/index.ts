@@ -40,7 +40,8 @@ const sessionRoutes: FastifyPluginAsyncTypebox<{ secureCookies: boolean; session
 
   app.delete(
     '/api/session',
-    { schema: { tags: ['session'], summary: 'Sign out', response: { 204: Type.Null() } } },
+    // Public so that signing out with an expired session still clears the cookie.
+    { config: { public: true }, schema: { tags: ['session'], summary: 'Sign out', response: { 204: Type.Null() } } },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) logout(app.db, token);
