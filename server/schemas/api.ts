@@ -33,6 +33,8 @@ export const HealthSchema = Type.Object({
   mailboxes: Type.Array(MailboxHealthSchema),
   // False when no NEWSDESK_IMAP_URL is set: the UI says so instead of showing an empty inbox.
   mailConfigured: Type.Boolean(),
+  // True until the first staff account exists, so the sign-in page can say how to create one.
+  needsAdmin: Type.Boolean(),
 });
 export type Health = Static<typeof HealthSchema>;
 

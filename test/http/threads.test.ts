@@ -34,7 +34,7 @@ describe('threads API', () => {
     }
     const health = await t.app.inject({ method: 'GET', url: '/api/health' });
     expect(health.statusCode).toBe(200);
-    expect(health.json()).toEqual({ status: 'ok', mailboxes: [], mailConfigured: false });
+    expect(health.json()).toEqual({ status: 'ok', mailboxes: [], mailConfigured: false, needsAdmin: false });
   });
 
   it('rejects a wrong password with the same error as an unknown user', async () => {

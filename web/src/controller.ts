@@ -37,6 +37,7 @@ export function createController(store: Store, apiOverride?: Api) {
       batch(() => {
         store.mailConfigured.value = h.mailConfigured;
         store.healthStatus.value = h.status;
+        store.needsAdmin.value = h.needsAdmin;
         // Keep live progress numbers we already have; health only knows state and error.
         const known = new Map(store.mailboxes.value.map((m) => [m.address, m]));
         store.mailboxes.value = h.mailboxes.map((m) => ({

@@ -35,6 +35,7 @@ export function createStore() {
   const session = signal<SessionState>({ kind: 'checking' });
   const mailConfigured = signal<boolean | null>(null);
   const healthStatus = signal<Health['status'] | null>(null);
+  const needsAdmin = signal(false);
   const mailboxes = signal<MailboxStatus[]>([]);
 
   // Always sorted by lastActivityAt desc, ids unique (see upsertThread / mergeThreads).
@@ -97,6 +98,7 @@ export function createStore() {
     session,
     mailConfigured,
     healthStatus,
+    needsAdmin,
     mailboxes,
     failingMailboxes,
     threads,

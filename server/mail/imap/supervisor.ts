@@ -166,7 +166,8 @@ export class MailboxSupervisor {
       // Errors also surface as a rejected command or a 'close'; this only keeps them from being unhandled.
       client.on('error', (err: Error) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'imap connection error'));
       try {
-        this.#setState('connecting', this.#lastError);
+        // While retrying after a failure, health keeps reporting that failure until we are back.
+        if (this.#state !== 'auth-failed' && this.#state !== 'reconnecting') this.#setState('connecting');
         await client.connect();
         const mailbox = await client.mailboxOpen(this.#options.folder, { readOnly: true });
         attempt = 0;

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { users } from '../../../db/schema.ts';
 import { HealthSchema } from '../../schemas/api.ts';
 
 const healthRoutes: FastifyPluginAsyncTypebox<{ health: () => { mailboxes: { address: string; state: string; lastError?: string }[]; mailConfigured: boolean } }> = async (
@@ -11,7 +12,8 @@ const healthRoutes: FastifyPluginAsyncTypebox<{ health: () => { mailboxes: { add
     async () => {
       const { mailboxes, mailConfigured } = options.health();
       const failing = mailboxes.some((m) => m.state === 'auth-failed' || m.state === 'error' || m.state === 'reconnecting');
-      return { status: failing ? ('degraded' as const) : ('ok' as const), mailboxes, mailConfigured };
+      const needsAdmin = app.db.select({ id: users.id }).from(users).limit(1).get() === undefined;
+      return { status: failing ? ('degraded' as const) : ('ok' as const), mailboxes, mailConfigured, needsAdmin };
     },
   );
 };

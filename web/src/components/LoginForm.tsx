@@ -41,6 +41,12 @@ export function LoginForm({ notice }: { notice?: string | undefined }) {
         </h1>
         <p class="login-sub">Sign in to the press office inbox.</p>
         {notice && <p class="login-notice">{notice}</p>}
+        {app.store.needsAdmin.value && (
+          <p class="login-notice" data-testid="needs-admin">
+            No staff account exists yet. Restart the server with <code>NEWSDESK_ADMIN_EMAIL</code> and{' '}
+            <code>NEWSDESK_ADMIN_PASSWORD</code> set, or run <code>npx newsdesk user add --email you@example.org --admin</code>.
+          </p>
+        )}
         <label class="field">
           <span class="field-label">Email</span>
           <input name="email" type="email" autoComplete="username" required autoFocus dir="auto" />
