@@ -39,7 +39,9 @@ export const users = sqliteTable('users', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   email: text('email').notNull().unique(),
   name: text('name').notNull(),
-  role: text('role', { enum: ['admin', 'staff'] }).notNull().default('staff'),
+  role: text('role', { enum: ['admin', 'staff'] })
+    .notNull()
+    .default('staff'),
   passwordHash: text('password_hash').notNull(),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 });
@@ -74,7 +76,10 @@ export const threads = sqliteTable(
       .notNull()
       .default('normal'),
     deadline: integer('deadline', { mode: 'timestamp_ms' }),
-    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    tags: text('tags', { mode: 'json' })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     releaseId: integer('release_id'),
     matchConfidence: real('match_confidence'),
     matchReason: text('match_reason'),
@@ -106,11 +111,20 @@ export const messages = sqliteTable(
       .references(() => blobs.sha256),
     size: integer('size').notNull(),
     inReplyTo: text('in_reply_to'),
-    references: text('references', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    references: text('references', { mode: 'json' })
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'`),
     fromAddress: text('from_address').notNull(),
     fromName: text('from_name'),
-    to: text('to', { mode: 'json' }).$type<{ name?: string; address: string }[]>().notNull().default(sql`'[]'`),
-    cc: text('cc', { mode: 'json' }).$type<{ name?: string; address: string }[]>().notNull().default(sql`'[]'`),
+    to: text('to', { mode: 'json' })
+      .$type<{ name?: string; address: string }[]>()
+      .notNull()
+      .default(sql`'[]'`),
+    cc: text('cc', { mode: 'json' })
+      .$type<{ name?: string; address: string }[]>()
+      .notNull()
+      .default(sql`'[]'`),
     subject: text('subject').notNull().default(''),
     // The Date header when plausible, else the server's INTERNALDATE (or ingest time).
     date: integer('date', { mode: 'timestamp_ms' }).notNull(),
@@ -118,7 +132,9 @@ export const messages = sqliteTable(
     text: text('text').notNull().default(''),
     html: text('html'),
     language: text('language'),
-    direction: text('direction', { enum: ['in', 'out'] }).notNull().default('in'),
+    direction: text('direction', { enum: ['in', 'out'] })
+      .notNull()
+      .default('in'),
     kind: text('kind', { enum: ['human', 'auto-reply', 'bounce', 'list', 'abuse-report'] })
       .notNull()
       .default('human'),

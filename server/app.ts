@@ -40,32 +40,43 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     trustProxy: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
-    if (error instanceof AppError) {
-      if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
-      return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message } });
-    }
-    if (error.validation) {
-      return reply.code(400).send({ error: { code: 'invalid_request', message: error.message } });
-    }
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) {
-      request.log.error({ err: error }, 'request failed');
-      return reply.code(status).send({ error: { code: 'internal', message: 'internal error' } });
-    }
-    return reply.code(status).send({ error: { code: error.code ?? 'bad_request', message: error.message } });
-  });
+  app.setErrorHandler(
+    (error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
+      if (error instanceof AppError) {
+        if (error.statusCode >= 500) request.log.error({ err: error }, error.message);
+        return reply.code(error.statusCode).send({ error: { code: error.code, message: error.message } });
+      }
+      if (error.validation) {
+        return reply.code(400).send({ error: { code: 'invalid_request', message: error.message } });
+      }
+      const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+      if (status >= 500) {
+        request.log.error({ err: error }, 'request failed');
+        return reply.code(status).send({ error: { code: 'internal', message: 'internal error' } });
+      }
+      return reply
+        .code(status)
+        .send({ error: { code: error.code ?? 'bad_request', message: error.message } });
+    },
+  );
 
   await app.register(swagger, {
     openapi: {
       info: { title: 'Newsdesk API', version: '0.1.0', description: 'Media enquiries, threaded and live.' },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'newsdesk_session' } } },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'newsdesk_session' } },
+      },
       security: [{ session: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
-  await app.register(dbPlugin, { path: config.dbPath, bus: deps.bus ?? new EventBus(), now: deps.now ?? (() => new Date()), ...(deps.db ? { db: deps.db } : {}) });
+  await app.register(dbPlugin, {
+    path: config.dbPath,
+    bus: deps.bus ?? new EventBus(),
+    now: deps.now ?? (() => new Date()),
+    ...(deps.db ? { db: deps.db } : {}),
+  });
   await app.register(authPlugin);
   await app.register(imapSyncPlugin, {
     config,
@@ -74,7 +85,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   });
   await app.register(realtimePlugin);
   await app.register(healthRoutes, {
-    health: () => ({ mailboxes: app.mailSync.supervisors.map((s) => s.health()), mailConfigured: app.mailSync.configured }),
+    health: () => ({
+      mailboxes: app.mailSync.supervisors.map((s) => s.health()),
+      mailConfigured: app.mailSync.configured,
+    }),
   });
   await app.register(sessionRoutes, { secureCookies: config.secureCookies, sessionDays: config.sessionDays });
   await app.register(threadRoutes);

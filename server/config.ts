@@ -34,10 +34,19 @@ export class ConfigError extends Error {
   }
 }
 
-const DEFAULT_PORTS: Record<MailServerUrl['protocol'], number> = { imap: 143, imaps: 993, smtp: 587, smtps: 465 };
+const DEFAULT_PORTS: Record<MailServerUrl['protocol'], number> = {
+  imap: 143,
+  imaps: 993,
+  smtp: 587,
+  smtps: 465,
+};
 
 /** Parses `imap://user:pass@host:port` style URLs; returns a problem string instead of throwing. */
-export function parseMailUrl(name: string, value: string, kinds: ('imap' | 'smtp')[]): MailServerUrl | string {
+export function parseMailUrl(
+  name: string,
+  value: string,
+  kinds: ('imap' | 'smtp')[],
+): MailServerUrl | string {
   let url: URL;
   try {
     url = new URL(value);
@@ -46,7 +55,8 @@ export function parseMailUrl(name: string, value: string, kinds: ('imap' | 'smtp
   }
   const protocol = url.protocol.replace(/:$/, '') as MailServerUrl['protocol'];
   const allowed = kinds.flatMap((k) => [k, `${k}s`]);
-  if (!allowed.includes(protocol)) return `${name} must start with ${allowed.map((p) => `${p}://`).join(' or ')}`;
+  if (!allowed.includes(protocol))
+    return `${name} must start with ${allowed.map((p) => `${p}://`).join(' or ')}`;
   if (!url.hostname) return `${name} has no host`;
   const port = url.port ? Number(url.port) : DEFAULT_PORTS[protocol];
   const user = url.username ? decodeURIComponent(url.username) : null;
@@ -94,22 +104,26 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
 
   const address = env.NEWSDESK_ADDRESS || (imap?.user?.includes('@') ? imap.user : null);
-  if (address && !/^[^\s@]+@[^\s@]+$/.test(address)) problems.push(`NEWSDESK_ADDRESS is not an email address: "${address}"`);
+  if (address && !/^[^\s@]+@[^\s@]+$/.test(address))
+    problems.push(`NEWSDESK_ADDRESS is not an email address: "${address}"`);
 
   let admin: Config['admin'] = null;
   const adminEmail = env.NEWSDESK_ADMIN_EMAIL;
   const adminPassword = env.NEWSDESK_ADMIN_PASSWORD;
   if (adminEmail || adminPassword) {
-    if (!adminEmail || !adminPassword) problems.push('set both NEWSDESK_ADMIN_EMAIL and NEWSDESK_ADMIN_PASSWORD, or neither');
+    if (!adminEmail || !adminPassword)
+      problems.push('set both NEWSDESK_ADMIN_EMAIL and NEWSDESK_ADMIN_PASSWORD, or neither');
     else if (adminPassword.length < 8) problems.push('NEWSDESK_ADMIN_PASSWORD must be at least 8 characters');
     else admin = { email: adminEmail.trim().toLowerCase(), password: adminPassword };
   }
 
   const logLevel = (env.NEWSDESK_LOG_LEVEL ?? 'info') as Config['logLevel'];
-  if (!LOG_LEVELS.includes(logLevel)) problems.push(`NEWSDESK_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push(`NEWSDESK_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
   const cookieSetting = env.NEWSDESK_SECURE_COOKIES;
-  if (cookieSetting && !['true', 'false'].includes(cookieSetting)) problems.push('NEWSDESK_SECURE_COOKIES must be true or false');
+  if (cookieSetting && !['true', 'false'].includes(cookieSetting))
+    problems.push('NEWSDESK_SECURE_COOKIES must be true or false');
 
   const config: Config = {
     dbPath: env.NEWSDESK_DB || './data/newsdesk.db',
@@ -121,7 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     smtp,
     address: address ? address.toLowerCase() : null,
     admin,
-    maxMessageBytes: positiveInt('NEWSDESK_MAX_MESSAGE_MB', env.NEWSDESK_MAX_MESSAGE_MB, 50, problems) * 1024 * 1024,
+    maxMessageBytes:
+      positiveInt('NEWSDESK_MAX_MESSAGE_MB', env.NEWSDESK_MAX_MESSAGE_MB, 50, problems) * 1024 * 1024,
     secureCookies: cookieSetting === 'true',
     sessionDays: positiveInt('NEWSDESK_SESSION_DAYS', env.NEWSDESK_SESSION_DAYS, 14, problems),
   };

@@ -77,7 +77,12 @@ async function main(argv: string[]): Promise<number> {
       try {
         const user = await addUser(
           db,
-          { email: values.email, password, role: values.admin ? 'admin' : 'staff', ...(values.name ? { name: values.name } : {}) },
+          {
+            email: values.email,
+            password,
+            role: values.admin ? 'admin' : 'staff',
+            ...(values.name ? { name: values.name } : {}),
+          },
           new Date(),
         );
         console.error(`added ${user.role} ${user.email}`);
@@ -89,7 +94,12 @@ async function main(argv: string[]): Promise<number> {
     case 'mail': {
       if (sub !== 'import' || !arg) throw new UsageError('usage: newsdesk mail import PATH');
       const db = openMigratedDb(config.dbPath);
-      const pipeline = createPipeline({ db, bus: new EventBus(), now: () => new Date(), ownAddress: config.address });
+      const pipeline = createPipeline({
+        db,
+        bus: new EventBus(),
+        now: () => new Date(),
+        ownAddress: config.address,
+      });
       let stored = 0;
       let duplicates = 0;
       let failed = 0;
@@ -111,11 +121,14 @@ async function main(argv: string[]): Promise<number> {
       return failed > 0 ? 1 : 0;
     }
     case 'export': {
-      if (sub !== 'threads') throw new UsageError('usage: newsdesk export threads [--format json|csv] [--out FILE]');
-      if (values.format !== 'json' && values.format !== 'csv') throw new UsageError('--format must be json or csv');
+      if (sub !== 'threads')
+        throw new UsageError('usage: newsdesk export threads [--format json|csv] [--out FILE]');
+      if (values.format !== 'json' && values.format !== 'csv')
+        throw new UsageError('--format must be json or csv');
       const db = openMigratedDb(config.dbPath);
       const out = values.out ? createWriteStream(values.out) : process.stdout;
-      const write = (chunk: string) => new Promise<void>((resolve, reject) => (out.write(chunk, (err) => (err ? reject(err) : resolve()))));
+      const write = (chunk: string) =>
+        new Promise<void>((resolve, reject) => out.write(chunk, (err) => (err ? reject(err) : resolve())));
       try {
         if (values.format === 'csv') {
           for (const line of threadsToCsv(exportThreads(db))) await write(line);
@@ -131,7 +144,8 @@ async function main(argv: string[]): Promise<number> {
         }
       } finally {
         closeDb(db);
-        if (values.out) await new Promise<void>((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
+        if (values.out)
+          await new Promise<void>((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
       }
       return 0;
     }

@@ -19,8 +19,7 @@ import { appendEvents, type Tx } from './append-events.ts';
 
 /** Where a message came from: an IMAP UID (the exactly-once key) or a file import. */
 export type IngestSource =
-  | { kind: 'imap'; mailboxId: number; uidvalidity: number; uid: number }
-  | { kind: 'import' };
+  { kind: 'imap'; mailboxId: number; uidvalidity: number; uid: number } | { kind: 'import' };
 
 export interface IngestOptions {
   /** The newsdesk's own address: mail from it is outgoing, not a new enquiry. */
@@ -42,7 +41,11 @@ function advanceCheckpoint(tx: Tx, source: IngestSource, now: Date): void {
   if (source.kind !== 'imap') return;
   // max() keeps the checkpoint monotonic even if a batch were ever applied out of order.
   tx.update(mailboxes)
-    .set({ lastUid: sql`max(${mailboxes.lastUid}, ${source.uid})`, uidvalidity: source.uidvalidity, updatedAt: now })
+    .set({
+      lastUid: sql`max(${mailboxes.lastUid}, ${source.uid})`,
+      uidvalidity: source.uidvalidity,
+      updatedAt: now,
+    })
     .where(eq(mailboxes.id, source.mailboxId))
     .run();
 }
@@ -58,7 +61,11 @@ function recordLocation(tx: Tx, source: IngestSource, messageRowId: number): voi
 function upsertContact(tx: Tx, address: string, name: string | null, now: Date): number | null {
   if (!address) return null;
   tx.insert(contacts).values({ email: address, name, createdAt: now }).onConflictDoNothing().run();
-  const row = tx.select({ id: contacts.id, name: contacts.name }).from(contacts).where(eq(contacts.email, address)).get();
+  const row = tx
+    .select({ id: contacts.id, name: contacts.name })
+    .from(contacts)
+    .where(eq(contacts.email, address))
+    .get();
   if (row && !row.name && name) tx.update(contacts).set({ name }).where(eq(contacts.id, row.id)).run();
   return row?.id ?? null;
 }
@@ -69,7 +76,9 @@ function findSubjectCandidates(tx: Tx, base: string, since: Date): SubjectCandid
     .select({ threadId: threads.id, lastActivityAt: threads.lastActivityAt, email: contacts.email })
     .from(threads)
     .leftJoin(contacts, eq(contacts.id, threads.contactId))
-    .where(and(eq(threads.normalizedSubject, base), isNull(threads.mergedInto), gt(threads.lastActivityAt, since)))
+    .where(
+      and(eq(threads.normalizedSubject, base), isNull(threads.mergedInto), gt(threads.lastActivityAt, since)),
+    )
     .all();
   return rows.map((r) => ({
     threadId: r.threadId,
@@ -83,7 +92,10 @@ function findSubjectCandidates(tx: Tx, base: string, since: Date): SubjectCandid
 function mergeThreads(tx: Tx, intoId: number, fromIds: number[], now: Date): void {
   if (fromIds.length === 0) return;
   tx.update(messages).set({ threadId: intoId }).where(inArray(messages.threadId, fromIds)).run();
-  tx.update(threads).set({ mergedInto: intoId, messageCount: 0, updatedAt: now }).where(inArray(threads.id, fromIds)).run();
+  tx.update(threads)
+    .set({ mergedInto: intoId, messageCount: 0, updatedAt: now })
+    .where(inArray(threads.id, fromIds))
+    .run();
   // Threads merged earlier into one of these now point at the survivor directly.
   tx.update(threads).set({ mergedInto: intoId }).where(inArray(threads.mergedInto, fromIds)).run();
 }
@@ -115,7 +127,12 @@ function refreshThreadTotals(tx: Tx, threadId: number, now: Date): void {
  * Stores one parsed message exactly once, threads it, and advances the mailbox checkpoint, all in
  * one synchronous transaction (no I/O inside). Returns the committed events for the bus.
  */
-export function ingestMessage(db: Db, parsed: ParsedMessage, source: IngestSource, options: IngestOptions): IngestOutcome {
+export function ingestMessage(
+  db: Db,
+  parsed: ParsedMessage,
+  source: IngestSource,
+  options: IngestOptions,
+): IngestOutcome {
   const { now } = options;
   return db.transaction((tx): IngestOutcome => {
     if (source.kind === 'imap') {
@@ -157,10 +174,13 @@ export function ingestMessage(db: Db, parsed: ParsedMessage, source: IngestSourc
         .get() !== undefined;
 
     const direction = options.ownAddress && parsed.from.address === options.ownAddress ? 'out' : 'in';
-    const correspondent =
-      direction === 'in' ? parsed.from : (parsed.to[0] ?? { name: null, address: '' });
+    const correspondent = direction === 'in' ? parsed.from : (parsed.to[0] ?? { name: null, address: '' });
     const subject = normalizeSubject(parsed.subject);
-    const refs = referencedIds({ messageId: parsed.messageId, inReplyTo: parsed.inReplyTo, references: parsed.references });
+    const refs = referencedIds({
+      messageId: parsed.messageId,
+      inReplyTo: parsed.inReplyTo,
+      references: parsed.references,
+    });
 
     const referenced =
       refs.length === 0
@@ -189,7 +209,11 @@ export function ingestMessage(db: Db, parsed: ParsedMessage, source: IngestSourc
       {
         referenced,
         referencing,
-        subjectCandidates: findSubjectCandidates(tx, subject.base, new Date(parsed.date.getTime() - windowDays * 86_400_000)),
+        subjectCandidates: findSubjectCandidates(
+          tx,
+          subject.base,
+          new Date(parsed.date.getTime() - windowDays * 86_400_000),
+        ),
         now,
         windowDays,
       },
@@ -277,11 +301,20 @@ export function ingestMessage(db: Db, parsed: ParsedMessage, source: IngestSourc
     const [message] = presentMessages(tx, [messageRow]);
     const domainEvents: DomainEvent[] = [
       ...(decision.kind === 'existing'
-        ? decision.mergeThreadIds.map((id): DomainEvent => ({ type: 'thread.merged', threadId: id, into: threadId }))
+        ? decision.mergeThreadIds.map((id): DomainEvent => ({
+            type: 'thread.merged',
+            threadId: id,
+            into: threadId,
+          }))
         : []),
       { type: threadCreated ? 'thread.created' : 'thread.updated', thread },
       { type: 'message.created', threadId, message: message! },
     ];
-    return { status: 'stored', messageRowId: messageRow.id, threadId, events: appendEvents(tx, domainEvents, now) };
+    return {
+      status: 'stored',
+      messageRowId: messageRow.id,
+      threadId,
+      events: appendEvents(tx, domainEvents, now),
+    };
   });
 }

@@ -26,21 +26,33 @@ export async function addUser(
   now: Date,
 ): Promise<User> {
   const email = normalizeEmail(input.email);
-  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new AppError('invalid_email', 400, `not an email address: ${input.email}`);
-  if (input.password.length < 8) throw new AppError('weak_password', 400, 'password must be at least 8 characters');
+  if (!/^[^\s@]+@[^\s@]+$/.test(email))
+    throw new AppError('invalid_email', 400, `not an email address: ${input.email}`);
+  if (input.password.length < 8)
+    throw new AppError('weak_password', 400, 'password must be at least 8 characters');
   const passwordHash = await argon2.hash(input.password, HASH_OPTIONS);
   const existing = db.select({ id: users.id }).from(users).where(eq(users.email, email)).get();
   if (existing) throw new AppError('user_exists', 409, `a user with email ${email} already exists`);
   const row = db
     .insert(users)
-    .values({ email, name: input.name?.trim() || email.split('@')[0]!, role: input.role ?? 'staff', passwordHash, createdAt: now })
+    .values({
+      email,
+      name: input.name?.trim() || email.split('@')[0]!,
+      role: input.role ?? 'staff',
+      passwordHash,
+      createdAt: now,
+    })
     .returning()
     .get();
   return toUser(row);
 }
 
 /** Creates the first admin from config when the user table is empty; a no-op otherwise. */
-export async function ensureFirstAdmin(db: Db, admin: { email: string; password: string } | null, now: Date): Promise<User | null> {
+export async function ensureFirstAdmin(
+  db: Db,
+  admin: { email: string; password: string } | null,
+  now: Date,
+): Promise<User | null> {
   if (!admin) return null;
   const [row] = db.select({ n: count() }).from(users).all();
   if ((row?.n ?? 0) > 0) return null;
@@ -58,14 +70,20 @@ export async function login(
   password: string,
   options: { now: Date; sessionDays: number },
 ): Promise<{ token: string; user: User; expiresAt: Date }> {
-  const row = db.select().from(users).where(eq(users.email, normalizeEmail(email))).get();
+  const row = db
+    .select()
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)))
+    .get();
   dummyHash ??= argon2.hash(randomBytes(16).toString('hex'), HASH_OPTIONS);
   const ok = await argon2.verify(row?.passwordHash ?? (await dummyHash), password).catch(() => false);
   if (!row || !ok) throw new AppError('invalid_credentials', 401, 'wrong email or password');
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(options.now.getTime() + options.sessionDays * 86_400_000);
   db.delete(sessions).where(lt(sessions.expiresAt, options.now)).run();
-  db.insert(sessions).values({ tokenHash: hashToken(token), userId: row.id, createdAt: options.now, expiresAt }).run();
+  db.insert(sessions)
+    .values({ tokenHash: hashToken(token), userId: row.id, createdAt: options.now, expiresAt })
+    .run();
   return { token, user: toUser(row), expiresAt };
 }
 
@@ -81,5 +99,7 @@ export function userForSession(db: Db, token: string, now: Date): User | null {
 }
 
 export function logout(db: Db, token: string): void {
-  db.delete(sessions).where(eq(sessions.tokenHash, hashToken(token))).run();
+  db.delete(sessions)
+    .where(eq(sessions.tokenHash, hashToken(token)))
+    .run();
 }

@@ -41,5 +41,8 @@ export function composeRawMessage(input: RawMessageInput): { raw: Buffer; messag
     `Content-Type: text/plain; charset=${charset}`,
     'Content-Transfer-Encoding: 8bit',
   ];
-  return { raw: Buffer.concat([Buffer.from(headers.join('\r\n') + '\r\n\r\n', 'latin1'), bodyBytes]), messageId };
+  return {
+    raw: Buffer.concat([Buffer.from(headers.join('\r\n') + '\r\n\r\n', 'latin1'), bodyBytes]),
+    messageId,
+  };
 }

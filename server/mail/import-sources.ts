@@ -25,7 +25,10 @@ async function startsWithFromLine(path: string): Promise<boolean> {
  * whole. Lines are read as latin1 so every byte survives, whatever the charset.
  */
 export async function* readMbox(path: string): AsyncGenerator<ImportedFile> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'latin1' }), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: createReadStream(path, { encoding: 'latin1' }),
+    crlfDelay: Infinity,
+  });
   let current: string[] | null = null;
   let index = 0;
   const finish = (): ImportedFile | null => {

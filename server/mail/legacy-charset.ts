@@ -24,7 +24,8 @@ export function encodeSingleByte(text: string, charset: string): Buffer {
   let i = 0;
   for (const ch of text) {
     const byte = table.get(ch);
-    if (byte === undefined) throw new Error(`"${ch}" (U+${ch.codePointAt(0)!.toString(16)}) has no ${charset} encoding`);
+    if (byte === undefined)
+      throw new Error(`"${ch}" (U+${ch.codePointAt(0)!.toString(16)}) has no ${charset} encoding`);
     out[i++] = byte;
   }
   return out.subarray(0, i);

@@ -46,7 +46,14 @@ export interface ParseOptions {
 
 // Trace fields added on the way in differ between two deliveries of the same mail (two aliases,
 // a copy in another folder); they are left out of the content hash so those copies are one message.
-const TRACE_FIELDS = new Set(['return-path', 'received', 'delivered-to', 'x-original-to', 'envelope-to', 'x-envelope-to']);
+const TRACE_FIELDS = new Set([
+  'return-path',
+  'received',
+  'delivered-to',
+  'x-original-to',
+  'envelope-to',
+  'x-envelope-to',
+]);
 
 // The earliest plausible mail date, and how far ahead of our clock a sender's clock may be.
 const EARLIEST_DATE = Date.UTC(1990, 0, 1);
@@ -91,7 +98,8 @@ export function readRawHeaders(raw: Buffer): Map<string, string[]> {
     }
     flush();
     const colon = line.indexOf(':');
-    current = colon > 0 ? { name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1) } : null;
+    current =
+      colon > 0 ? { name: line.slice(0, colon).trim().toLowerCase(), value: line.slice(colon + 1) } : null;
   }
   flush();
   return fields;
@@ -107,7 +115,10 @@ export function contentHashOf(raw: Buffer): string {
       if (!skipping) hash.update(line.trimEnd() + '\n');
       continue;
     }
-    const name = line.slice(0, Math.max(0, line.indexOf(':'))).trim().toLowerCase();
+    const name = line
+      .slice(0, Math.max(0, line.indexOf(':')))
+      .trim()
+      .toLowerCase();
     skipping = TRACE_FIELDS.has(name);
     if (!skipping) hash.update(line.trimEnd() + '\n');
   }
@@ -122,7 +133,8 @@ function flattenAddresses(list: PostalAddress[] | PostalAddress | undefined): Pa
   const out: ParsedAddress[] = [];
   for (const item of items) {
     if (item.group) out.push(...flattenAddresses(item.group));
-    else if (item.address) out.push({ name: item.name?.trim() || null, address: item.address.trim().toLowerCase() });
+    else if (item.address)
+      out.push({ name: item.name?.trim() || null, address: item.address.trim().toLowerCase() });
   }
   return out;
 }
@@ -136,7 +148,8 @@ function plausibleDate(value: string | undefined, now: Date): Date | null {
 
 function toBuffer(content: ArrayBuffer | Uint8Array | string): Buffer {
   if (typeof content === 'string') return Buffer.from(content, 'utf8');
-  if (content instanceof Uint8Array) return Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  if (content instanceof Uint8Array)
+    return Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   return Buffer.from(content);
 }
 

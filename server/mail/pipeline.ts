@@ -6,7 +6,11 @@ import { parseMessage, type ParsedMessage } from './parse.ts';
 
 export interface Pipeline {
   /** Parses, threads and stores one raw message, then publishes its events. */
-  ingestRaw(raw: Buffer, source: IngestSource, meta?: { internalDate?: Date | null; oversizedBytes?: number }): Promise<IngestOutcome>;
+  ingestRaw(
+    raw: Buffer,
+    source: IngestSource,
+    meta?: { internalDate?: Date | null; oversizedBytes?: number },
+  ): Promise<IngestOutcome>;
 }
 
 export interface PipelineDeps {
@@ -46,8 +50,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         outcome = ingestMessage(deps.db, parsed, source, { ownAddress: deps.ownAddress, now });
       } catch (err) {
         // A second failure means the store itself is failing: let the caller retry later.
-        deps.logger?.error({ err, messageId: parsed.messageId }, 'ingest failed; storing the message in a reduced form');
-        outcome = ingestMessage(deps.db, quarantined(parsed, err), source, { ownAddress: deps.ownAddress, now });
+        deps.logger?.error(
+          { err, messageId: parsed.messageId },
+          'ingest failed; storing the message in a reduced form',
+        );
+        outcome = ingestMessage(deps.db, quarantined(parsed, err), source, {
+          ownAddress: deps.ownAddress,
+          now,
+        });
       }
       deps.bus.publish(outcome.events);
       return outcome;

@@ -20,7 +20,13 @@ export interface ImapSyncOptions {
 /** Starts one supervisor per configured folder once the app is ready; stops them on close. */
 export default fp<ImapSyncOptions>(
   async (app, { config, backoff, socketTimeoutMs }) => {
-    const pipeline = createPipeline({ db: app.db, bus: app.bus, now: app.now, ownAddress: config.address, logger: app.log });
+    const pipeline = createPipeline({
+      db: app.db,
+      bus: app.bus,
+      now: app.now,
+      ownAddress: config.address,
+      logger: app.log,
+    });
     app.decorate('pipeline', pipeline);
     const supervisors: MailboxSupervisor[] = [];
     if (config.imap) {
@@ -32,7 +38,11 @@ export default fp<ImapSyncOptions>(
           db: app.db,
           bus: app.bus,
           pipeline,
-          logger: app.log.child({ component: 'imap', account: config.imap.account, folder: config.imapFolder }),
+          logger: app.log.child({
+            component: 'imap',
+            account: config.imap.account,
+            folder: config.imapFolder,
+          }),
           now: app.now,
           maxMessageBytes: config.maxMessageBytes,
           ...(backoff ? { backoff } : {}),

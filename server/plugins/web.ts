@@ -38,7 +38,11 @@ export default fp(
     }
     await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'] });
     app.setNotFoundHandler((request, reply) => {
-      if (request.method === 'GET' && !request.url.startsWith('/api/') && request.headers.accept?.includes('text/html')) {
+      if (
+        request.method === 'GET' &&
+        !request.url.startsWith('/api/') &&
+        request.headers.accept?.includes('text/html')
+      ) {
         return reply.sendFile('index.html');
       }
       return reply.code(404).send({ error: { code: 'not_found', message: 'no such route' } });

@@ -30,37 +30,10 @@ const summaryColumns = {
   contactEmail: contacts.email,
   contactName: contacts.name,
   // The newest message's text: what a press officer wants to glance at in the list.
-  lastText: sql<string | null>`(select ${messages.text} from ${messages} where ${messages.threadId} = ${threads.id} order by ${messages.date} desc, ${messages.id} desc limit 1)`,
+  lastText: sql<
+    string | null
+  >`(select ${messages.text} from ${messages} where ${messages.threadId} = ${threads.id} order by ${messages.date} desc, ${messages.id} desc limit 1)`,
 };
-
-type SummaryRow = {
-  [K in keyof typeof summaryColumns]: (typeof summaryColumns)[K] extends { _: { data: infer D } }
-    ? D | null
-    : unknown;
-};
-
-function toSummary(row: SummaryRow): ThreadSummary {
-  return {
-    id: row.id as number,
-    subject: (row.subject as string) || '(no subject)',
-    status: row.status as ThreadSummary['status'],
-    priority: row.priority as string,
-    assignee: row.assigneeId ? { id: row.assigneeId as number, name: row.assigneeName as string } : null,
-    deadline: row.deadline ? (row.deadline as Date).toISOString() : null,
-    tags: (row.tags as string[] | null) ?? [],
-    correspondent: row.contactEmail ? { name: (row.contactName as string | null) ?? null, email: row.contactEmail as string } : null,
-    messageCount: row.messageCount as number,
-    firstMessageAt: (row.firstMessageAt as Date).toISOString(),
-    lastActivityAt: (row.lastActivityAt as Date).toISOString(),
-    snippet: snippetOf((row.lastText as string | null) ?? ''),
-    // Release linking fills these; until then a thread is unlinked.
-    release: null,
-    match:
-      row.matchConfidence !== null && row.matchReason
-        ? { confidence: row.matchConfidence as number, reason: row.matchReason as string }
-        : null,
-  };
-}
 
 function summaryQuery(db: Reader) {
   return db
@@ -70,10 +43,38 @@ function summaryQuery(db: Reader) {
     .leftJoin(contacts, eq(contacts.id, threads.contactId));
 }
 
+type SummaryRow = ReturnType<ReturnType<typeof summaryQuery>['all']>[number];
+
+function toSummary(row: SummaryRow): ThreadSummary {
+  return {
+    id: row.id,
+    subject: row.subject || '(no subject)',
+    status: row.status,
+    priority: row.priority,
+    assignee:
+      row.assigneeId !== null && row.assigneeName !== null
+        ? { id: row.assigneeId, name: row.assigneeName }
+        : null,
+    deadline: row.deadline ? row.deadline.toISOString() : null,
+    tags: row.tags ?? [],
+    correspondent: row.contactEmail ? { name: row.contactName, email: row.contactEmail } : null,
+    messageCount: row.messageCount,
+    firstMessageAt: row.firstMessageAt.toISOString(),
+    lastActivityAt: row.lastActivityAt.toISOString(),
+    snippet: snippetOf(row.lastText ?? ''),
+    // Release linking fills these; until then a thread is unlinked.
+    release: null,
+    match:
+      row.matchConfidence !== null && row.matchReason
+        ? { confidence: row.matchConfidence, reason: row.matchReason }
+        : null,
+  };
+}
+
 /** One thread as the list and the websocket show it; null if it does not exist. */
 export function presentThread(db: Reader, threadId: number): ThreadSummary | null {
   const row = summaryQuery(db).where(eq(threads.id, threadId)).get();
-  return row ? toSummary(row as SummaryRow) : null;
+  return row ? toSummary(row) : null;
 }
 
 function encodeCursor(lastActivityAt: Date, id: number): string {
@@ -101,13 +102,12 @@ export function presentThreadPage(
     .where(and(isNull(threads.mergedInto), keyset))
     .orderBy(desc(threads.lastActivityAt), desc(threads.id))
     .limit(options.limit + 1)
-    .all() as SummaryRow[];
+    .all();
   const page = rows.slice(0, options.limit);
   const last = page[page.length - 1];
   return {
     threads: page.map(toSummary),
-    nextCursor:
-      rows.length > options.limit && last ? encodeCursor(last.lastActivityAt as Date, last.id as number) : null,
+    nextCursor: rows.length > options.limit && last ? encodeCursor(last.lastActivityAt, last.id) : null,
   };
 }
 

@@ -36,7 +36,8 @@ export default fp(
   async (app) => {
     await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
-    const latestSeq = () => app.db.select({ seq: events.seq }).from(events).orderBy(desc(events.seq)).limit(1).get()?.seq ?? 0;
+    const latestSeq = () =>
+      app.db.select({ seq: events.seq }).from(events).orderBy(desc(events.seq)).limit(1).get()?.seq ?? 0;
 
     app.get(
       '/api/ws',
@@ -81,7 +82,8 @@ export default fp(
             send(socket, { type: 'reload', seq: head, reason: 'too many changes while disconnected' });
           } else {
             lastSent = since;
-            for (const row of missed) if (row.seq <= head) deliver({ ...(row.payload as object), seq: row.seq } as SequencedEvent);
+            for (const row of missed)
+              if (row.seq <= head) deliver({ ...(row.payload as object), seq: row.seq } as SequencedEvent);
           }
         }
         replaying = false;

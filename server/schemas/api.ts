@@ -38,7 +38,10 @@ export const HealthSchema = Type.Object({
 });
 export type Health = Static<typeof HealthSchema>;
 
-export const AddressSchema = Type.Object({ name: Type.Union([Type.String(), Type.Null()]), email: Type.String() });
+export const AddressSchema = Type.Object({
+  name: Type.Union([Type.String(), Type.Null()]),
+  email: Type.String(),
+});
 export type Address = Static<typeof AddressSchema>;
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);

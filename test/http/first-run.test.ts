@@ -10,10 +10,21 @@ describe('first run with no staff account', () => {
   afterAll(async () => t.close());
 
   it('tells the sign-in page that an admin must be created, until one exists', async () => {
-    expect((await t.app.inject({ url: '/api/health' })).json()).toMatchObject({ needsAdmin: true, mailConfigured: false });
-    await addUser(t.db, { email: 'Chief@Example.org', password: 'long enough pass', role: 'admin' }, new Date());
+    expect((await t.app.inject({ url: '/api/health' })).json()).toMatchObject({
+      needsAdmin: true,
+      mailConfigured: false,
+    });
+    await addUser(
+      t.db,
+      { email: 'Chief@Example.org', password: 'long enough pass', role: 'admin' },
+      new Date(),
+    );
     expect((await t.app.inject({ url: '/api/health' })).json()).toMatchObject({ needsAdmin: false });
-    const login = await t.app.inject({ method: 'POST', url: '/api/session', payload: { email: 'chief@example.org', password: 'long enough pass' } });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/session',
+      payload: { email: 'chief@example.org', password: 'long enough pass' },
+    });
     expect(login.statusCode).toBe(200);
     expect(login.json().user).toMatchObject({ email: 'chief@example.org', role: 'admin' });
   });

@@ -9,17 +9,21 @@ async function connect(t: TestApp, path: string, headers: Record<string, string>
   const received: Incoming[] = [];
   const waiters: (() => void)[] = [];
   let closeCode: number | null = null;
-  const socket: WebSocket = await t.app.injectWS(path, { headers }, {
-    onInit(ws) {
-      ws.on('message', (data: Buffer) => {
-        received.push(JSON.parse(data.toString('utf8')) as Incoming);
-        for (const wake of waiters.splice(0)) wake();
-      });
-      ws.on('close', (code: number) => {
-        closeCode = code;
-      });
+  const socket: WebSocket = await t.app.injectWS(
+    path,
+    { headers },
+    {
+      onInit(ws) {
+        ws.on('message', (data: Buffer) => {
+          received.push(JSON.parse(data.toString('utf8')) as Incoming);
+          for (const wake of waiters.splice(0)) wake();
+        });
+        ws.on('close', (code: number) => {
+          closeCode = code;
+        });
+      },
     },
-  });
+  );
   return {
     socket,
     received,
@@ -27,7 +31,8 @@ async function connect(t: TestApp, path: string, headers: Record<string, string>
     async until(predicate: (all: Incoming[]) => boolean, timeoutMs = 5_000): Promise<Incoming[]> {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(received)) {
-        if (Date.now() > deadline) throw new Error(`timed out; got ${JSON.stringify(received.map((m) => m.type))}`);
+        if (Date.now() > deadline)
+          throw new Error(`timed out; got ${JSON.stringify(received.map((m) => m.type))}`);
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
           setTimeout(resolve, 50);
@@ -39,7 +44,17 @@ async function connect(t: TestApp, path: string, headers: Record<string, string>
 }
 
 function mail(id: string, subject: string, extra: string[] = []): string {
-  return [`From: Rana <rana@paper.test>`, `To: newsdesk@newsdesk.test`, `Subject: ${subject}`, `Message-ID: <${id}>`, ...extra, 'Date: Tue, 17 Nov 2026 08:00:00 +0000', '', 'Text', ''].join('\r\n');
+  return [
+    `From: Rana <rana@paper.test>`,
+    `To: newsdesk@newsdesk.test`,
+    `Subject: ${subject}`,
+    `Message-ID: <${id}>`,
+    ...extra,
+    'Date: Tue, 17 Nov 2026 08:00:00 +0000',
+    '',
+    'Text',
+    '',
+  ].join('\r\n');
 }
 
 describe('websocket', () => {
@@ -82,7 +97,12 @@ describe('websocket', () => {
     const replay = await connect(t, `/api/ws?since=${lastSeq}`, { cookie });
     const all = await replay.until((list) => list.filter((m) => m.type === 'message.created').length === 2);
     const events = all.filter((m) => m.type !== 'hello');
-    expect(events.map((m) => m.type)).toEqual(['thread.created', 'message.created', 'thread.updated', 'message.created']);
+    expect(events.map((m) => m.type)).toEqual([
+      'thread.created',
+      'message.created',
+      'thread.updated',
+      'message.created',
+    ]);
     const seqs = events.map((m) => m.seq!);
     expect(seqs[0]).toBe(lastSeq + 1);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);

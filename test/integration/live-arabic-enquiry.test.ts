@@ -8,7 +8,10 @@ import { openEventSocket } from '../support/ws-client.ts';
 const available = mailStackAvailable();
 if (!available.ok) console.warn(available.reason);
 
-type ThreadEvent = { type: string; thread: { id: number; subject: string; messageCount: number; correspondent: { email: string } } };
+type ThreadEvent = {
+  type: string;
+  thread: { id: number; subject: string; messageCount: number; correspondent: { email: string } };
+};
 
 describe.skipIf(!available.ok)('live enquiries over a real Postfix → Dovecot → IMAP IDLE path', () => {
   let stack: MailStack;
@@ -72,7 +75,14 @@ describe.skipIf(!available.ok)('live enquiries over a real Postfix → Dovecot �
   it('her follow-up with In-Reply-To joins the same thread', async () => {
     const events = await openEventSocket(t.url, cookie);
     try {
-      const reply = composeRawMessage({ from: layla, to: newsdesk, subject: `رد: ${subject}`, text: 'للتذكير، شكرا.', inReplyTo: firstId, references: [firstId] });
+      const reply = composeRawMessage({
+        from: layla,
+        to: newsdesk,
+        subject: `رد: ${subject}`,
+        text: 'للتذكير، شكرا.',
+        inReplyTo: firstId,
+        references: [firstId],
+      });
       await sendMail(stack, reply.raw);
       const updated = (await events.waitFor((m) => m.type === 'thread.updated')) as unknown as ThreadEvent;
       expect(updated.thread.id).toBe(threadId);
@@ -85,7 +95,12 @@ describe.skipIf(!available.ok)('live enquiries over a real Postfix → Dovecot �
   it('a follow-up with References stripped but a رد: subject from the same sender joins it too', async () => {
     const events = await openEventSocket(t.url, cookie);
     try {
-      const bare = composeRawMessage({ from: layla, to: newsdesk, subject: `رد: ${subject}`, text: 'هل من جديد؟' });
+      const bare = composeRawMessage({
+        from: layla,
+        to: newsdesk,
+        subject: `رد: ${subject}`,
+        text: 'هل من جديد؟',
+      });
       await sendMail(stack, bare.raw);
       const updated = (await events.waitFor((m) => m.type === 'thread.updated')) as unknown as ThreadEvent;
       expect(updated.thread.id).toBe(threadId);
@@ -99,7 +114,12 @@ describe.skipIf(!available.ok)('live enquiries over a real Postfix → Dovecot �
   it("another journalist's mail with the same subject starts its own thread", async () => {
     const events = await openEventSocket(t.url, cookie);
     try {
-      const other = composeRawMessage({ from: { name: 'Omar', address: 'omar@wire.example' }, to: newsdesk, subject: `رد: ${subject}`, text: 'سؤال آخر' });
+      const other = composeRawMessage({
+        from: { name: 'Omar', address: 'omar@wire.example' },
+        to: newsdesk,
+        subject: `رد: ${subject}`,
+        text: 'سؤال آخر',
+      });
       await sendMail(stack, other.raw);
       const created = (await events.waitFor((m) => m.type === 'thread.created')) as unknown as ThreadEvent;
       expect(created.thread.id).not.toBe(threadId);

@@ -24,7 +24,8 @@ function sameThreadPairs(groups: string[][]): Set<string> {
   const pairs = new Set<string>();
   for (const group of groups) {
     const ids = [...group].sort();
-    for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) pairs.add(`${ids[i]}\u0000${ids[j]}`);
+    for (let i = 0; i < ids.length; i++)
+      for (let j = i + 1; j < ids.length; j++) pairs.add(`${ids[i]}\u0000${ids[j]}`);
   }
   return pairs;
 }
@@ -35,7 +36,10 @@ describe.skipIf(!present)('newsdesk mail import + export threads on the notmuch 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const cli = (...args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args, '--db', db], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+    run(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args, '--db', db], {
+      cwd: root,
+      maxBuffer: 64 * 1024 * 1024,
+    });
 
   it('imports the maildir through the ingest pipeline and exports the same threads notmuch finds', async () => {
     const imported = await cli('mail', 'import', join(corpus, 'corpora/default'));
@@ -44,14 +48,18 @@ describe.skipIf(!present)('newsdesk mail import + export threads on the notmuch 
 
     const exportedJson = await cli('export', 'threads', '--format', 'json');
     const exported = JSON.parse(exportedJson.stdout) as Exported[];
-    const expected = JSON.parse(readFileSync(join(corpus, 'expected/default-threads.derived.json'), 'utf8')) as Expected;
+    const expected = JSON.parse(
+      readFileSync(join(corpus, 'expected/default-threads.derived.json'), 'utf8'),
+    ) as Expected;
 
     const ours = sameThreadPairs(exported.map((t) => t.messages.map((m) => m.message_id)));
     const theirs = sameThreadPairs(expected.threads.map((t) => t.messages.map((m) => m.message_id)));
     const truePositives = [...ours].filter((p) => theirs.has(p)).length;
     const precision = ours.size === 0 ? 1 : truePositives / ours.size;
     const recall = theirs.size === 0 ? 1 : truePositives / theirs.size;
-    console.log(`notmuch default corpus: ${exported.length} threads (expected ${expected.threads.length}); pairwise precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}`);
+    console.log(
+      `notmuch default corpus: ${exported.length} threads (expected ${expected.threads.length}); pairwise precision ${precision.toFixed(3)}, recall ${recall.toFixed(3)}`,
+    );
     expect(exported).toHaveLength(expected.threads.length);
     expect(precision).toBe(1);
     expect(recall).toBe(1);
@@ -65,11 +73,15 @@ describe.skipIf(!present)('newsdesk mail import + export threads on the notmuch 
 
   it('exports CSV with one row per message and a header', async () => {
     const csv = (await cli('export', 'threads', '--format', 'csv')).stdout.trim().split('\r\n');
-    expect(csv[0]).toBe('thread_id,thread_subject,status,assignee,deadline,release_url,release_title,match_confidence,match_reason,message_id,from,date,subject,direction,kind,auth');
+    expect(csv[0]).toBe(
+      'thread_id,thread_subject,status,assignee,deadline,release_url,release_title,match_confidence,match_reason,message_id,from,date,subject,direction,kind,auth',
+    );
     expect(csv).toHaveLength(53);
   });
 
   it('fails with one clear line for a missing path', async () => {
-    await expect(cli('mail', 'import', join(dir, 'nope'))).rejects.toMatchObject({ stderr: expect.stringMatching(/^newsdesk: .*nope.*\n$/) });
+    await expect(cli('mail', 'import', join(dir, 'nope'))).rejects.toMatchObject({
+      stderr: expect.stringMatching(/^newsdesk: .*nope.*\n$/),
+    });
   });
 });

@@ -75,7 +75,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     async login() {
       const response = await app.inject({ method: 'POST', url: '/api/session', payload: TEST_ADMIN });
-      if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+      if (response.statusCode !== 200)
+        throw new Error(`login failed: ${response.statusCode} ${response.body}`);
       const cookie = response.cookies.find((c) => c.name === 'newsdesk_session');
       if (!cookie) throw new Error('login set no session cookie');
       return `newsdesk_session=${cookie.value}`;

@@ -20,7 +20,10 @@ export async function openEventSocket(baseUrl: string, cookie: string, since?: n
     socket,
     received,
     /** Resolves with the first message matching `predicate`, waiting on arrivals (no polling). */
-    waitFor(predicate: (m: WsMessage) => boolean, timeoutMs = 15_000): Promise<WsMessage & { receivedAt: number }> {
+    waitFor(
+      predicate: (m: WsMessage) => boolean,
+      timeoutMs = 15_000,
+    ): Promise<WsMessage & { receivedAt: number }> {
       return new Promise((resolve, reject) => {
         const check = () => {
           const hit = received.find(predicate);
@@ -31,7 +34,11 @@ export async function openEventSocket(baseUrl: string, cookie: string, since?: n
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`no matching websocket message in ${timeoutMs} ms; got ${received.map((m) => m.type).join(', ')}`));
+          reject(
+            new Error(
+              `no matching websocket message in ${timeoutMs} ms; got ${received.map((m) => m.type).join(', ')}`,
+            ),
+          );
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);

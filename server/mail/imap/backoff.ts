@@ -11,7 +11,12 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 60_000, au
  * Capped exponential backoff with "equal jitter": half fixed, half random, so many clients that lost
  * the same server do not reconnect in lockstep, and no retry is ever immediate.
  */
-export function backoffDelay(attempt: number, policy: BackoffPolicy, authFailure: boolean, random: () => number): number {
+export function backoffDelay(
+  attempt: number,
+  policy: BackoffPolicy,
+  authFailure: boolean,
+  random: () => number,
+): number {
   if (authFailure) return policy.authCapMs;
   const exp = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(attempt, 30));
   return Math.round(exp / 2 + (random() * exp) / 2);

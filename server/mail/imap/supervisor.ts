@@ -73,7 +73,11 @@ export class MailboxSupervisor {
   }
 
   health(): { address: string; state: string; lastError?: string } {
-    return { address: this.#options.address, state: this.#state, ...(this.#lastError ? { lastError: this.#lastError } : {}) };
+    return {
+      address: this.#options.address,
+      state: this.#state,
+      ...(this.#lastError ? { lastError: this.#lastError } : {}),
+    };
   }
 
   start(): void {
@@ -115,7 +119,11 @@ export class MailboxSupervisor {
       ...(this.#lastError ? { lastError: this.#lastError } : {}),
     };
     try {
-      const committed = appendEvents(this.#options.db, [{ type: 'sync.progress', mailbox }], this.#options.now());
+      const committed = appendEvents(
+        this.#options.db,
+        [{ type: 'sync.progress', mailbox }],
+        this.#options.now(),
+      );
       this.#options.bus.publish(committed);
     } catch (err) {
       // Progress is informative; a closed db during shutdown must not take the loop down.
@@ -164,7 +172,12 @@ export class MailboxSupervisor {
       this.#client = client;
       const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
       // Errors also surface as a rejected command or a 'close'; this only keeps them from being unhandled.
-      client.on('error', (err: Error) => log.warn({ err: { message: err.message, code: (err as { code?: string }).code } }, 'imap connection error'));
+      client.on('error', (err: Error) =>
+        log.warn(
+          { err: { message: err.message, code: (err as { code?: string }).code } },
+          'imap connection error',
+        ),
+      );
       try {
         // While retrying after a failure, health keeps reporting that failure until we are back.
         if (this.#state !== 'auth-failed' && this.#state !== 'reconnecting') this.#setState('connecting');
@@ -226,12 +239,21 @@ export class MailboxSupervisor {
       db.update(mailboxes).set({ uidvalidity, updatedAt: now() }).where(eq(mailboxes.id, mailboxId)).run();
     } else if (row.uidvalidity !== uidvalidity) {
       logger.warn({ old: row.uidvalidity, new: uidvalidity }, 'UIDVALIDITY changed: resyncing the folder');
-      db.update(mailboxes).set({ uidvalidity, lastUid: 0, updatedAt: now() }).where(eq(mailboxes.id, mailboxId)).run();
+      db.update(mailboxes)
+        .set({ uidvalidity, lastUid: 0, updatedAt: now() })
+        .where(eq(mailboxes.id, mailboxId))
+        .run();
     }
   }
 
   #checkpoint(mailboxId: number): number {
-    return this.#options.db.select({ lastUid: mailboxes.lastUid }).from(mailboxes).where(eq(mailboxes.id, mailboxId)).get()?.lastUid ?? 0;
+    return (
+      this.#options.db
+        .select({ lastUid: mailboxes.lastUid })
+        .from(mailboxes)
+        .where(eq(mailboxes.id, mailboxId))
+        .get()?.lastUid ?? 0
+    );
   }
 
   async #catchUp(client: ImapFlow, mailboxId: number, uidvalidity: number): Promise<void> {
@@ -255,8 +277,17 @@ export class MailboxSupervisor {
     // Sizes first: an oversized message is never downloaded, and bodies are fetched in byte-bounded
     // groups. Every FETCH is drained before any other command runs (no command inside a fetch loop).
     const meta: { uid: number; size: number; internalDate: Date | null }[] = [];
-    for await (const msg of client.fetch(batch.join(','), { uid: true, size: true, internalDate: true }, { uid: true })) {
-      const internalDate = msg.internalDate instanceof Date ? msg.internalDate : msg.internalDate ? new Date(msg.internalDate) : null;
+    for await (const msg of client.fetch(
+      batch.join(','),
+      { uid: true, size: true, internalDate: true },
+      { uid: true },
+    )) {
+      const internalDate =
+        msg.internalDate instanceof Date
+          ? msg.internalDate
+          : msg.internalDate
+            ? new Date(msg.internalDate)
+            : null;
       meta.push({ uid: msg.uid, size: msg.size ?? 0, internalDate });
     }
     meta.sort((a, b) => a.uid - b.uid);
@@ -267,20 +298,32 @@ export class MailboxSupervisor {
       const wanted = group.filter((m) => m.size <= maxMessageBytes);
       const sources = new Map<number, Buffer>();
       if (wanted.length > 0) {
-        for await (const msg of client.fetch(wanted.map((m) => m.uid).join(','), { uid: true, source: true }, { uid: true })) {
+        for await (const msg of client.fetch(
+          wanted.map((m) => m.uid).join(','),
+          { uid: true, source: true },
+          { uid: true },
+        )) {
           if (msg.source) sources.set(msg.uid, msg.source);
         }
       }
       const headersOfOversized = new Map<number, Buffer>();
       const oversized = group.filter((m) => m.size > maxMessageBytes);
       if (oversized.length > 0) {
-        for await (const msg of client.fetch(oversized.map((m) => m.uid).join(','), { uid: true, headers: true }, { uid: true })) {
+        for await (const msg of client.fetch(
+          oversized.map((m) => m.uid).join(','),
+          { uid: true, headers: true },
+          { uid: true },
+        )) {
           if (msg.headers) headersOfOversized.set(msg.uid, msg.headers);
         }
       }
       for (const m of group) {
         const source = { kind: 'imap' as const, mailboxId, uidvalidity, uid: m.uid };
-        const raw = sources.get(m.uid) ?? (m.size > maxMessageBytes ? oversizedPlaceholder(headersOfOversized.get(m.uid), m.size, maxMessageBytes) : null);
+        const raw =
+          sources.get(m.uid) ??
+          (m.size > maxMessageBytes
+            ? oversizedPlaceholder(headersOfOversized.get(m.uid), m.size, maxMessageBytes)
+            : null);
         // Expunged between SEARCH and FETCH: nothing to store, and no reason to stop.
         if (!raw) continue;
         await pipeline.ingestRaw(raw, source, {

@@ -2,18 +2,30 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { users } from '../../../db/schema.ts';
 import { HealthSchema } from '../../schemas/api.ts';
 
-const healthRoutes: FastifyPluginAsyncTypebox<{ health: () => { mailboxes: { address: string; state: string; lastError?: string }[]; mailConfigured: boolean } }> = async (
-  app,
-  options,
-) => {
+const healthRoutes: FastifyPluginAsyncTypebox<{
+  health: () => {
+    mailboxes: { address: string; state: string; lastError?: string }[];
+    mailConfigured: boolean;
+  };
+}> = async (app, options) => {
   app.get(
     '/api/health',
-    { config: { public: true }, schema: { tags: ['system'], summary: 'Liveness and mail sync state', response: { 200: HealthSchema } } },
+    {
+      config: { public: true },
+      schema: { tags: ['system'], summary: 'Liveness and mail sync state', response: { 200: HealthSchema } },
+    },
     async () => {
       const { mailboxes, mailConfigured } = options.health();
-      const failing = mailboxes.some((m) => m.state === 'auth-failed' || m.state === 'error' || m.state === 'reconnecting');
+      const failing = mailboxes.some(
+        (m) => m.state === 'auth-failed' || m.state === 'error' || m.state === 'reconnecting',
+      );
       const needsAdmin = app.db.select({ id: users.id }).from(users).limit(1).get() === undefined;
-      return { status: failing ? ('degraded' as const) : ('ok' as const), mailboxes, mailConfigured, needsAdmin };
+      return {
+        status: failing ? ('degraded' as const) : ('ok' as const),
+        mailboxes,
+        mailConfigured,
+        needsAdmin,
+      };
     },
   );
 };

@@ -4,7 +4,10 @@ import { login, logout } from '../../commands/users.ts';
 import { SESSION_COOKIE } from '../../plugins/auth.ts';
 import { ErrorSchema, LoginBodySchema, SessionSchema } from '../../schemas/api.ts';
 
-const sessionRoutes: FastifyPluginAsyncTypebox<{ secureCookies: boolean; sessionDays: number }> = async (app, options) => {
+const sessionRoutes: FastifyPluginAsyncTypebox<{ secureCookies: boolean; sessionDays: number }> = async (
+  app,
+  options,
+) => {
   app.post(
     '/api/session',
     {
@@ -34,14 +37,23 @@ const sessionRoutes: FastifyPluginAsyncTypebox<{ secureCookies: boolean; session
 
   app.get(
     '/api/session',
-    { schema: { tags: ['session'], summary: 'The signed-in user', response: { 200: SessionSchema, 401: ErrorSchema } } },
+    {
+      schema: {
+        tags: ['session'],
+        summary: 'The signed-in user',
+        response: { 200: SessionSchema, 401: ErrorSchema },
+      },
+    },
     async (request) => ({ user: request.user! }),
   );
 
   app.delete(
     '/api/session',
     // Public so that signing out with an expired session still clears the cookie.
-    { config: { public: true }, schema: { tags: ['session'], summary: 'Sign out', response: { 204: Type.Null() } } },
+    {
+      config: { public: true },
+      schema: { tags: ['session'], summary: 'Sign out', response: { 204: Type.Null() } },
+    },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
       if (token) logout(app.db, token);

@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AppError } from '../../errors.ts';
 import { presentThreadDetail, presentThreadPage } from '../../presenters/thread.ts';
-import { ErrorSchema, IdParamsSchema, ThreadDetailSchema, ThreadListQuerySchema, ThreadListSchema } from '../../schemas/api.ts';
+import {
+  ErrorSchema,
+  IdParamsSchema,
+  ThreadDetailSchema,
+  ThreadListQuerySchema,
+  ThreadListSchema,
+} from '../../schemas/api.ts';
 
 const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -14,7 +20,8 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: ThreadListSchema, 401: ErrorSchema },
       },
     },
-    async (request) => presentThreadPage(app.db, { limit: request.query.limit ?? 50, cursor: request.query.cursor }),
+    async (request) =>
+      presentThreadPage(app.db, { limit: request.query.limit ?? 50, cursor: request.query.cursor }),
   );
 
   app.get(

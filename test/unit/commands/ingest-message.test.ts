@@ -9,7 +9,17 @@ const now = new Date('2026-11-20T12:00:00Z');
 
 function mail(id: string | null, body: string, extra: string[] = [], subject = 'Briefing'): Buffer {
   return Buffer.from(
-    [`From: Ann <ann@paper.test>`, 'To: newsdesk@newsdesk.test', `Subject: ${subject}`, ...(id ? [`Message-ID: <${id}>`] : []), 'Date: Thu, 19 Nov 2026 10:00:00 +0000', ...extra, '', body, ''].join('\r\n'),
+    [
+      `From: Ann <ann@paper.test>`,
+      'To: newsdesk@newsdesk.test',
+      `Subject: ${subject}`,
+      ...(id ? [`Message-ID: <${id}>`] : []),
+      'Date: Thu, 19 Nov 2026 10:00:00 +0000',
+      ...extra,
+      '',
+      body,
+      '',
+    ].join('\r\n'),
   );
 }
 
@@ -17,11 +27,19 @@ describe('ingestMessage', () => {
   let db: Db;
   let mailboxId: number;
   const at = (uid: number, uidvalidity = 7): IngestSource => ({ kind: 'imap', mailboxId, uidvalidity, uid });
-  const ingest = async (raw: Buffer, source: IngestSource) => ingestMessage(db, await parseMessage(raw, { now }), source, { ownAddress: 'newsdesk@newsdesk.test', now });
+  const ingest = async (raw: Buffer, source: IngestSource) =>
+    ingestMessage(db, await parseMessage(raw, { now }), source, {
+      ownAddress: 'newsdesk@newsdesk.test',
+      now,
+    });
 
   beforeEach(() => {
     db = openMigratedDb(':memory:');
-    mailboxId = db.insert(mailboxes).values({ account: 'n@h:143', folder: 'INBOX', address: 'newsdesk@newsdesk.test', updatedAt: now }).returning().get().id;
+    mailboxId = db
+      .insert(mailboxes)
+      .values({ account: 'n@h:143', folder: 'INBOX', address: 'newsdesk@newsdesk.test', updatedAt: now })
+      .returning()
+      .get().id;
   });
   afterEach(() => closeDb(db));
 
@@ -68,17 +86,27 @@ describe('ingestMessage', () => {
   it('merges two threads when a late parent links them, and reports the merge', async () => {
     const child = await ingest(mail('c@x', 'child', ['In-Reply-To: <p@x>']), at(1));
     const sibling = await ingest(mail('s@x', 'unrelated-looking', [], 'Another matter'), at(2));
-    expect(child.status === 'stored' && sibling.status === 'stored' && child.threadId !== sibling.threadId).toBe(true);
+    expect(
+      child.status === 'stored' && sibling.status === 'stored' && child.threadId !== sibling.threadId,
+    ).toBe(true);
     // A message that references both: the two conversations are one.
     const linking = await ingest(mail('l@x', 'links', ['References: <c@x> <s@x>']), at(3));
     expect(linking.events.map((e) => e.type)).toContain('thread.merged');
-    const live = db.select().from(threads).all().filter((t) => t.mergedInto === null);
+    const live = db
+      .select()
+      .from(threads)
+      .all()
+      .filter((t) => t.mergedInto === null);
     expect(live).toHaveLength(1);
     expect(live[0]!.messageCount).toBe(3);
   });
 
   it('marks mail from our own address as outgoing', async () => {
-    const ours = Buffer.from(['From: newsdesk@newsdesk.test', 'To: ann@paper.test', 'Message-ID: <o@x>', '', 'reply', ''].join('\r\n'));
+    const ours = Buffer.from(
+      ['From: newsdesk@newsdesk.test', 'To: ann@paper.test', 'Message-ID: <o@x>', '', 'reply', ''].join(
+        '\r\n',
+      ),
+    );
     await ingest(ours, at(1));
     expect(db.select().from(messages).where(eq(messages.messageId, 'o@x')).get()!.direction).toBe('out');
   });
