@@ -203,11 +203,17 @@ export class MailboxSupervisor {
           }
           this.#setState('idle');
           const woken = new Promise<void>((resolve) => (this.#wake = resolve));
-          const safety = sleep(this.#options.safetyPollMs, undefined, { signal: this.#abort.signal }).then(
+          // One timer per wait, cancelled when anything else wakes us: no timers pile up under load.
+          const waitOver = new AbortController();
+          const stopListening = () => waitOver.abort();
+          this.#abort.signal.addEventListener('abort', stopListening, { once: true });
+          const safety = sleep(this.#options.safetyPollMs, undefined, { signal: waitOver.signal }).then(
             () => (pending = true),
             () => undefined,
           );
           await Promise.race([woken, closed, safety]);
+          waitOver.abort();
+          this.#abort.signal.removeEventListener('abort', stopListening);
           this.#wake = null;
         }
         if (!this.#stopping) this.#setState('reconnecting', 'connection closed by the server');
@@ -318,6 +324,8 @@ export class MailboxSupervisor {
         }
       }
       for (const m of group) {
+        // A stop must not wait for the rest of the batch; the checkpoint makes the rest a refetch.
+        if (this.#stopping) break;
         const source = { kind: 'imap' as const, mailboxId, uidvalidity, uid: m.uid };
         const raw =
           sources.get(m.uid) ??
@@ -326,6 +334,8 @@ export class MailboxSupervisor {
             : null);
         // Expunged between SEARCH and FETCH: nothing to store, and no reason to stop.
         if (!raw) continue;
+        // Let HTTP and websocket traffic through between messages during a long backfill.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         await pipeline.ingestRaw(raw, source, {
           internalDate: m.internalDate,
           ...(m.size > maxMessageBytes ? { oversizedBytes: m.size } : {}),
