@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { events } from '../../db/schema.ts';
 import type { Db } from '../../db/client.ts';
 import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
@@ -17,6 +18,12 @@ function threadIdOf(event: DomainEvent): number | null {
   }
 }
 
+// Prepared once per connection: every ingested message records two or three events.
+const preparedInserts = new WeakMap<
+  object,
+  { get(values: Record<string, unknown>): { seq: number } | undefined }
+>();
+
 /** Records events inside the caller's transaction; the returned seqs are what clients resume from. */
 export function appendEvents(
   tx: Tx | Db,
@@ -24,18 +31,30 @@ export function appendEvents(
   now: Date,
   actorUserId: number | null = null,
 ): SequencedEvent[] {
-  return domainEvents.map((event) => {
-    const row = tx
+  let insert = preparedInserts.get(tx);
+  if (!insert) {
+    const p = (name: string) => sql.placeholder(name);
+    insert = tx
       .insert(events)
       .values({
-        type: event.type,
-        threadId: threadIdOf(event),
-        actorUserId,
-        payload: event as unknown as Record<string, unknown>,
-        createdAt: now,
+        type: p('type'),
+        threadId: p('threadId'),
+        actorUserId: p('actorUserId'),
+        payload: p('payload'),
+        createdAt: p('createdAt'),
       })
       .returning({ seq: events.seq })
-      .get();
+      .prepare();
+    preparedInserts.set(tx, insert);
+  }
+  return domainEvents.map((event) => {
+    const row = insert.get({
+      type: event.type,
+      threadId: threadIdOf(event),
+      actorUserId,
+      payload: event,
+      createdAt: now,
+    })!;
     return { ...event, seq: row.seq } as SequencedEvent;
   });
 }

@@ -1,19 +1,11 @@
-import { and, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import {
-  attachments,
-  blobs,
-  contacts,
-  mailboxes,
-  messageLocations,
-  messageRefs,
-  messages,
-  threads,
-} from '../../db/schema.ts';
+import { messages, threads } from '../../db/schema.ts';
 import { chooseThread, referencedIds, type SubjectCandidate } from '../domain/threading.ts';
 import { normalizeSubject } from '../domain/subject.ts';
 import { sha256Hex as createContentHash, type ParsedMessage } from '../mail/parse.ts';
-import { presentMessages, presentThread } from '../presenters/thread.ts';
+import { presentThread, toApiMessage } from '../presenters/thread.ts';
+import { ingestStatements, type IngestStatements } from './ingest-statements.ts';
 import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
 import { appendEvents, type Tx } from './append-events.ts';
 
@@ -33,54 +25,43 @@ export type IngestOutcome =
   | { status: 'stored'; messageRowId: number; threadId: number; events: SequencedEvent[] }
   | { status: 'already-stored'; messageRowId: number; events: SequencedEvent[] };
 
-function putBlob(tx: Tx, sha256: string, data: Buffer): void {
-  tx.insert(blobs).values({ sha256, size: data.length, data }).onConflictDoNothing().run();
+type Statements = IngestStatements;
+
+function putBlob(st: Statements, sha256: string, data: Buffer): void {
+  st.insertBlob.run({ sha256, size: data.length, data });
 }
 
-function advanceCheckpoint(tx: Tx, source: IngestSource, now: Date): void {
+function advanceCheckpoint(st: Statements, source: IngestSource, now: Date): void {
   if (source.kind !== 'imap') return;
-  // max() keeps the checkpoint monotonic even if a batch were ever applied out of order.
-  tx.update(mailboxes)
-    .set({
-      lastUid: sql`max(${mailboxes.lastUid}, ${source.uid})`,
-      uidvalidity: source.uidvalidity,
-      updatedAt: now,
-    })
-    .where(eq(mailboxes.id, source.mailboxId))
-    .run();
+  st.advanceCheckpoint.run({
+    uid: source.uid,
+    uidvalidity: source.uidvalidity,
+    now: now.getTime(),
+    mailboxId: source.mailboxId,
+  });
 }
 
-function recordLocation(tx: Tx, source: IngestSource, messageRowId: number): void {
+function recordLocation(st: Statements, source: IngestSource, messageRowId: number): void {
   if (source.kind !== 'imap') return;
-  tx.insert(messageLocations)
-    .values({ messageRowId, mailboxId: source.mailboxId, uidvalidity: source.uidvalidity, uid: source.uid })
-    .onConflictDoNothing()
-    .run();
+  st.insertLocation.run({
+    messageRowId,
+    mailboxId: source.mailboxId,
+    uidvalidity: source.uidvalidity,
+    uid: source.uid,
+  });
 }
 
-function upsertContact(tx: Tx, address: string, name: string | null, now: Date): number | null {
+function upsertContact(st: Statements, address: string, name: string | null, now: Date): number | null {
   if (!address) return null;
-  tx.insert(contacts).values({ email: address, name, createdAt: now }).onConflictDoNothing().run();
-  const row = tx
-    .select({ id: contacts.id, name: contacts.name })
-    .from(contacts)
-    .where(eq(contacts.email, address))
-    .get();
-  if (row && !row.name && name) tx.update(contacts).set({ name }).where(eq(contacts.id, row.id)).run();
+  st.insertContact.run({ email: address, name, createdAt: now });
+  const row = st.contactByEmail.get({ email: address });
+  if (row && !row.name && name) st.nameContact.run({ name, id: row.id });
   return row?.id ?? null;
 }
 
-function findSubjectCandidates(tx: Tx, base: string, since: Date): SubjectCandidate[] {
+function findSubjectCandidates(st: Statements, base: string, since: Date): SubjectCandidate[] {
   if (!base) return [];
-  const rows = tx
-    .select({ threadId: threads.id, lastActivityAt: threads.lastActivityAt, email: contacts.email })
-    .from(threads)
-    .leftJoin(contacts, eq(contacts.id, threads.contactId))
-    .where(
-      and(eq(threads.normalizedSubject, base), isNull(threads.mergedInto), gt(threads.lastActivityAt, since)),
-    )
-    .all();
-  return rows.map((r) => ({
+  return st.subjectCandidates.all({ base, since: since.getTime() }).map((r) => ({
     threadId: r.threadId,
     normalizedSubject: base,
     correspondents: r.email ? [r.email] : [],
@@ -100,27 +81,16 @@ function mergeThreads(tx: Tx, intoId: number, fromIds: number[], now: Date): voi
   tx.update(threads).set({ mergedInto: intoId }).where(inArray(threads.mergedInto, fromIds)).run();
 }
 
-function refreshThreadTotals(tx: Tx, threadId: number, now: Date): void {
-  const totals = tx
-    .select({
-      count: sql<number>`count(*)`,
-      first: sql<number>`min(${messages.date})`,
-      last: sql<number>`max(${messages.date})`,
-    })
-    .from(messages)
-    .where(eq(messages.threadId, threadId))
-    .get();
+function refreshThreadTotals(st: Statements, threadId: number, now: Date): void {
+  const totals = st.threadTotals.get({ threadId });
   if (!totals) return;
-  tx.update(threads)
-    .set({
-      messageCount: totals.count,
-      firstMessageAt: new Date(totals.first),
-      // Activity never moves backwards: a late-arriving old message must not sink a busy thread.
-      lastActivityAt: sql`max(${threads.lastActivityAt}, ${totals.last})`,
-      updatedAt: now,
-    })
-    .where(eq(threads.id, threadId))
-    .run();
+  st.updateThreadTotals.run({
+    count: totals.count,
+    first: totals.first,
+    last: totals.last,
+    now: now.getTime(),
+    threadId,
+  });
 }
 
 /**
@@ -134,44 +104,29 @@ export function ingestMessage(
   options: IngestOptions,
 ): IngestOutcome {
   const { now } = options;
+  const st = ingestStatements(db);
   return db.transaction((tx): IngestOutcome => {
     if (source.kind === 'imap') {
-      const seen = tx
-        .select({ messageRowId: messageLocations.messageRowId })
-        .from(messageLocations)
-        .where(
-          and(
-            eq(messageLocations.mailboxId, source.mailboxId),
-            eq(messageLocations.uidvalidity, source.uidvalidity),
-            eq(messageLocations.uid, source.uid),
-          ),
-        )
-        .get();
+      const seen = st.locationOf.get({
+        mailboxId: source.mailboxId,
+        uidvalidity: source.uidvalidity,
+        uid: source.uid,
+      });
       if (seen) {
-        advanceCheckpoint(tx, source, now);
+        advanceCheckpoint(st, source, now);
         return { status: 'already-stored', messageRowId: seen.messageRowId, events: [] };
       }
     }
 
-    const same = tx
-      .select({ id: messages.id })
-      .from(messages)
-      .where(and(eq(messages.messageId, parsed.messageId), eq(messages.contentHash, parsed.contentHash)))
-      .get();
+    const identity = { messageId: parsed.messageId, contentHash: parsed.contentHash };
+    const same = st.sameMessage.get(identity);
     if (same) {
       // A copy (second alias, another folder, a re-import): one logical message, one more location.
-      recordLocation(tx, source, same.id);
-      advanceCheckpoint(tx, source, now);
+      recordLocation(st, source, same.id);
+      advanceCheckpoint(st, source, now);
       return { status: 'already-stored', messageRowId: same.id, events: [] };
     }
-
-    const reusedMessageId =
-      !parsed.messageIdSynthetic &&
-      tx
-        .select({ id: messages.id })
-        .from(messages)
-        .where(and(eq(messages.messageId, parsed.messageId), ne(messages.contentHash, parsed.contentHash)))
-        .get() !== undefined;
+    const reusedMessageId = !parsed.messageIdSynthetic && st.otherContentSameId.get(identity) !== undefined;
 
     const direction = options.ownAddress && parsed.from.address === options.ownAddress ? 'out' : 'in';
     const correspondent = direction === 'in' ? parsed.from : (parsed.to[0] ?? { name: null, address: '' });
@@ -181,21 +136,8 @@ export function ingestMessage(
       inReplyTo: parsed.inReplyTo,
       references: parsed.references,
     });
-
-    const referenced =
-      refs.length === 0
-        ? []
-        : tx
-            .select({ messageId: messages.messageId, threadId: messages.threadId })
-            .from(messages)
-            .where(inArray(messages.messageId, refs))
-            .all();
-    const referencing = tx
-      .selectDistinct({ threadId: messages.threadId })
-      .from(messageRefs)
-      .innerJoin(messages, eq(messages.id, messageRefs.messageRowId))
-      .where(eq(messageRefs.refMessageId, parsed.messageId))
-      .all();
+    const referenced = refs.flatMap((messageId) => st.threadsOfMessageId.all({ messageId }));
+    const referencing = st.threadsReferencing.all({ messageId: parsed.messageId });
     const windowDays = options.subjectWindowDays ?? 30;
     const decision = chooseThread(
       {
@@ -210,7 +152,7 @@ export function ingestMessage(
         referenced,
         referencing,
         subjectCandidates: findSubjectCandidates(
-          tx,
+          st,
           subject.base,
           new Date(parsed.date.getTime() - windowDays * 86_400_000),
         ),
@@ -219,8 +161,8 @@ export function ingestMessage(
       },
     );
 
-    putBlob(tx, parsed.rawSha256, parsed.raw);
-    const contactId = upsertContact(tx, correspondent.address, correspondent.name, now);
+    putBlob(st, parsed.rawSha256, parsed.raw);
+    const contactId = upsertContact(st, correspondent.address, correspondent.name, now);
 
     let threadId: number;
     let threadCreated = false;
@@ -229,76 +171,59 @@ export function ingestMessage(
       mergeThreads(tx, threadId, decision.mergeThreadIds, now);
     } else {
       threadCreated = true;
-      threadId = tx
-        .insert(threads)
-        .values({
-          subject: parsed.subject,
-          normalizedSubject: subject.base,
-          contactId,
-          firstMessageAt: parsed.date,
-          lastActivityAt: parsed.date,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning({ id: threads.id })
-        .get().id;
-    }
-
-    const messageRow = tx
-      .insert(messages)
-      .values({
-        messageId: parsed.messageId,
-        messageIdSynthetic: parsed.messageIdSynthetic,
-        contentHash: parsed.contentHash,
-        rawSha256: parsed.rawSha256,
-        size: parsed.raw.length,
-        inReplyTo: parsed.inReplyTo[0] ?? null,
-        references: parsed.references,
-        fromAddress: parsed.from.address,
-        fromName: parsed.from.name,
-        to: parsed.to.map((a) => ({ address: a.address, ...(a.name ? { name: a.name } : {}) })),
-        cc: parsed.cc.map((a) => ({ address: a.address, ...(a.name ? { name: a.name } : {}) })),
+      threadId = st.insertThread.get({
         subject: parsed.subject,
+        normalizedSubject: subject.base,
+        contactId,
         date: parsed.date,
-        dateHeaderValid: parsed.dateHeaderValid,
-        text: parsed.text,
-        html: parsed.html,
-        direction,
-        duplicateMessageId: reusedMessageId,
-        parseError: parsed.parseError,
-        threadId,
-        createdAt: now,
-      })
-      .returning()
-      .get();
-
-    if (refs.length > 0) {
-      tx.insert(messageRefs)
-        .values(refs.map((refMessageId) => ({ messageRowId: messageRow.id, refMessageId })))
-        .run();
+        now,
+      })!.id;
     }
-    for (const file of parsed.attachments) {
+
+    const messageRow = st.insertMessage.get({
+      messageId: parsed.messageId,
+      messageIdSynthetic: parsed.messageIdSynthetic,
+      contentHash: parsed.contentHash,
+      rawSha256: parsed.rawSha256,
+      size: parsed.raw.length,
+      inReplyTo: parsed.inReplyTo[0] ?? null,
+      references: parsed.references,
+      fromAddress: parsed.from.address,
+      fromName: parsed.from.name,
+      to: parsed.to.map((a) => ({ address: a.address, ...(a.name ? { name: a.name } : {}) })),
+      cc: parsed.cc.map((a) => ({ address: a.address, ...(a.name ? { name: a.name } : {}) })),
+      subject: parsed.subject,
+      date: parsed.date,
+      dateHeaderValid: parsed.dateHeaderValid,
+      text: parsed.text,
+      html: parsed.html,
+      direction,
+      duplicateMessageId: reusedMessageId,
+      parseError: parsed.parseError,
+      threadId,
+      createdAt: now,
+    })!;
+
+    for (const refMessageId of refs) st.insertRef.run({ messageRowId: messageRow.id, refMessageId });
+    const files = parsed.attachments.map((file) => {
       const sha = createContentHash(file.content);
-      putBlob(tx, sha, file.content);
-      tx.insert(attachments)
-        .values({
-          messageRowId: messageRow.id,
-          sha256: sha,
-          filename: file.filename,
-          contentType: file.contentType,
-          size: file.content.length,
-          contentId: file.contentId,
-          disposition: file.disposition,
-        })
-        .run();
-    }
-    recordLocation(tx, source, messageRow.id);
-    refreshThreadTotals(tx, threadId, now);
-    advanceCheckpoint(tx, source, now);
+      putBlob(st, sha, file.content);
+      return st.insertAttachment.get({
+        messageRowId: messageRow.id,
+        sha256: sha,
+        filename: file.filename,
+        contentType: file.contentType,
+        size: file.content.length,
+        contentId: file.contentId,
+        disposition: file.disposition,
+      })!;
+    });
+    recordLocation(st, source, messageRow.id);
+    refreshThreadTotals(st, threadId, now);
+    advanceCheckpoint(st, source, now);
 
-    const thread = presentThread(tx, threadId);
+    const thread = presentThread(db, threadId);
     if (!thread) throw new Error(`thread ${threadId} vanished inside its own transaction`);
-    const [message] = presentMessages(tx, [messageRow]);
     const domainEvents: DomainEvent[] = [
       ...(decision.kind === 'existing'
         ? decision.mergeThreadIds.map((id): DomainEvent => ({
@@ -308,13 +233,13 @@ export function ingestMessage(
           }))
         : []),
       { type: threadCreated ? 'thread.created' : 'thread.updated', thread },
-      { type: 'message.created', threadId, message: message! },
+      { type: 'message.created', threadId, message: toApiMessage(messageRow, files) },
     ];
     return {
       status: 'stored',
       messageRowId: messageRow.id,
       threadId,
-      events: appendEvents(tx, domainEvents, now),
+      events: appendEvents(db, domainEvents, now),
     };
   });
 }

@@ -71,9 +71,19 @@ function toSummary(row: SummaryRow): ThreadSummary {
   };
 }
 
+const preparedSummaries = new WeakMap<Reader, { get(values: { id: number }): SummaryRow | undefined }>();
+
 /** One thread as the list and the websocket show it; null if it does not exist. */
 export function presentThread(db: Reader, threadId: number): ThreadSummary | null {
-  const row = summaryQuery(db).where(eq(threads.id, threadId)).get();
+  // Prepared once per connection: this runs for every ingested message.
+  let statement = preparedSummaries.get(db);
+  if (!statement) {
+    statement = summaryQuery(db)
+      .where(eq(threads.id, sql.placeholder('id')))
+      .prepare();
+    preparedSummaries.set(db, statement);
+  }
+  const row = statement.get({ id: threadId });
   return row ? toSummary(row) : null;
 }
 
@@ -113,12 +123,11 @@ export function presentThreadPage(
 
 type MessageRow = typeof messages.$inferSelect;
 
-/** Messages as the API shows them (never the raw bytes or stored HTML). */
-export function presentMessages(db: Reader, rows: MessageRow[]): Message[] {
-  const ids = rows.map((r) => r.id);
-  const files =
-    ids.length === 0 ? [] : db.select().from(attachments).where(inArray(attachments.messageRowId, ids)).all();
-  return rows.map((row) => ({
+type AttachmentRow = typeof attachments.$inferSelect;
+
+/** One message as the API shows it (never the raw bytes or stored HTML). */
+export function toApiMessage(row: MessageRow, files: AttachmentRow[]): Message {
+  return {
     id: row.id,
     messageId: row.messageId,
     from: { name: row.fromName, email: row.fromAddress },
@@ -134,10 +143,26 @@ export function presentMessages(db: Reader, rows: MessageRow[]): Message[] {
     inReplyTo: row.inReplyTo,
     duplicateMessageId: row.duplicateMessageId,
     parseError: row.parseError,
-    attachments: files
-      .filter((f) => f.messageRowId === row.id)
-      .map((f) => ({ id: f.id, filename: f.filename, contentType: f.contentType, size: f.size })),
-  }));
+    attachments: files.map((f) => ({
+      id: f.id,
+      filename: f.filename,
+      contentType: f.contentType,
+      size: f.size,
+    })),
+  };
+}
+
+/** Messages as the API shows them, with their attachments looked up in one query. */
+export function presentMessages(db: Reader, rows: MessageRow[]): Message[] {
+  const ids = rows.map((r) => r.id);
+  const files =
+    ids.length === 0 ? [] : db.select().from(attachments).where(inArray(attachments.messageRowId, ids)).all();
+  return rows.map((row) =>
+    toApiMessage(
+      row,
+      files.filter((f) => f.messageRowId === row.id),
+    ),
+  );
 }
 
 /** A thread with its messages in date order; null if absent. */
