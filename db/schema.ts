@@ -60,6 +60,28 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_user').on(t.userId)],
 );
 
+/** A published press release, speech or statement that enquiries refer to. */
+export const releases = sqliteTable(
+  'releases',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    url: text('url').notNull().unique(),
+    // The canonical form of the URL (no scheme, tracking parameters or trailing slash), for lookups.
+    urlKey: text('url_key').notNull(),
+    title: text('title').notNull(),
+    language: text('language').notNull(),
+    publishedAt: integer('published_at', { mode: 'timestamp_ms' }).notNull(),
+    body: text('body').notNull().default(''),
+    // Translations of one statement share the id of the original; an original's family is itself.
+    familyId: integer('family_id'),
+    // Kept so a translation imported before its original joins the family when the original arrives.
+    translationOfUrl: text('translation_of_url'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('releases_family').on(t.familyId), index('releases_url_key').on(t.urlKey)],
+);
+
 /** A conversation with a journalist (= an enquiry). */
 export const threads = sqliteTable(
   'threads',
@@ -80,9 +102,11 @@ export const threads = sqliteTable(
       .$type<string[]>()
       .notNull()
       .default(sql`'[]'`),
-    releaseId: integer('release_id'),
+    releaseId: integer('release_id').references(() => releases.id, { onDelete: 'set null' }),
     matchConfidence: real('match_confidence'),
     matchReason: text('match_reason'),
+    // 'staff' once a person set or cleared the link: automatic matching never overrides it.
+    releaseLinkedBy: text('release_linked_by', { enum: ['auto', 'staff'] }),
     messageCount: integer('message_count').notNull().default(0),
     firstMessageAt: integer('first_message_at', { mode: 'timestamp_ms' }).notNull(),
     lastActivityAt: integer('last_activity_at', { mode: 'timestamp_ms' }).notNull(),
@@ -94,6 +118,7 @@ export const threads = sqliteTable(
   (t) => [
     index('threads_last_activity').on(t.lastActivityAt, t.id),
     index('threads_subject').on(t.normalizedSubject),
+    index('threads_release').on(t.releaseId),
   ],
 );
 

@@ -104,6 +104,23 @@ CREATE TABLE `messages` (
 CREATE INDEX `messages_message_id` ON `messages` (`message_id`);--> statement-breakpoint
 CREATE INDEX `messages_thread` ON `messages` (`thread_id`,`date`);--> statement-breakpoint
 CREATE UNIQUE INDEX `messages_identity` ON `messages` (`message_id`,`content_hash`);--> statement-breakpoint
+CREATE TABLE `releases` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`url` text NOT NULL,
+	`url_key` text NOT NULL,
+	`title` text NOT NULL,
+	`language` text NOT NULL,
+	`published_at` integer NOT NULL,
+	`body` text DEFAULT '' NOT NULL,
+	`family_id` integer,
+	`translation_of_url` text,
+	`created_at` integer NOT NULL,
+	`updated_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `releases_url_unique` ON `releases` (`url`);--> statement-breakpoint
+CREATE INDEX `releases_family` ON `releases` (`family_id`);--> statement-breakpoint
+CREATE INDEX `releases_url_key` ON `releases` (`url_key`);--> statement-breakpoint
 CREATE TABLE `sessions` (
 	`token_hash` text PRIMARY KEY NOT NULL,
 	`user_id` integer NOT NULL,
@@ -126,6 +143,7 @@ CREATE TABLE `threads` (
 	`release_id` integer,
 	`match_confidence` real,
 	`match_reason` text,
+	`release_linked_by` text,
 	`message_count` integer DEFAULT 0 NOT NULL,
 	`first_message_at` integer NOT NULL,
 	`last_activity_at` integer NOT NULL,
@@ -133,11 +151,13 @@ CREATE TABLE `threads` (
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE no action,
-	FOREIGN KEY (`assignee_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action
+	FOREIGN KEY (`assignee_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`release_id`) REFERENCES `releases`(`id`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
 CREATE INDEX `threads_last_activity` ON `threads` (`last_activity_at`,`id`);--> statement-breakpoint
 CREATE INDEX `threads_subject` ON `threads` (`normalized_subject`);--> statement-breakpoint
+CREATE INDEX `threads_release` ON `threads` (`release_id`);--> statement-breakpoint
 CREATE TABLE `users` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`email` text NOT NULL,

@@ -1,6 +1,8 @@
 import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { closeDb, openMigratedDb } from '../../db/client.ts';
+import { importReleases } from '../commands/releases.ts';
 import { addUser } from '../commands/users.ts';
 import { ConfigError, loadConfig, loadDotEnv } from '../config.ts';
 import { AppError } from '../errors.ts';
@@ -8,6 +10,7 @@ import { EventBus } from '../events.ts';
 import { exportThreads, threadsToCsv } from '../export/threads.ts';
 import { readMailSource } from '../mail/import-sources.ts';
 import { createPipeline } from '../mail/pipeline.ts';
+import { parseReleaseSource } from '../releases/parse-sources.ts';
 
 const USAGE = `Usage: newsdesk <command> [options]
 
@@ -16,12 +19,24 @@ Commands:
   migrate                            create or upgrade the database
   user add --email E [--name N] [--admin]   add a staff account (password from NEWSDESK_USER_PASSWORD or stdin)
   mail import PATH                   import an mbox file, a maildir or a folder of .eml files
+  releases import FILE|URL [--url U] import releases: release JSON, an Atom/RSS feed, a release's HTML page,
+                                     or one release as plain text (which needs --url)
   export threads [--format json|csv] [--out FILE]
   demo                               run against a local demo mail stack with sample enquiries
 
 Every command takes --db PATH (default: NEWSDESK_DB or ./data/newsdesk.db).`;
 
 class UsageError extends Error {}
+
+/** A file's text, or a URL's: release pages and feeds are often fetched straight from the site. */
+async function readReleaseSource(source: string): Promise<string> {
+  if (/^https?:\/\//i.test(source)) {
+    const response = await fetch(source, { redirect: 'follow', signal: AbortSignal.timeout(30_000) });
+    if (!response.ok) throw new Error(`${source}: HTTP ${response.status}`);
+    return response.text();
+  }
+  return readFile(source, 'utf8');
+}
 
 async function readPasswordFromStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Password: ');
@@ -42,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       admin: { type: 'boolean', default: false },
       format: { type: 'string', default: 'json' },
       out: { type: 'string' },
+      url: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -119,6 +135,21 @@ async function main(argv: string[]): Promise<number> {
       }
       console.error(`imported ${stored} messages (${duplicates} already stored, ${failed} failed)`);
       return failed > 0 ? 1 : 0;
+    }
+    case 'releases': {
+      if (sub !== 'import' || !arg) throw new UsageError('usage: newsdesk releases import FILE|URL');
+      const content = await readReleaseSource(arg);
+      const { kind, releases } = parseReleaseSource(content, arg, values.url ? { url: values.url } : {});
+      const db = openMigratedDb(config.dbPath);
+      try {
+        const summary = importReleases(db, releases, new Date());
+        console.error(
+          `${kind}: ${releases.length} releases read; ${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged`,
+        );
+      } finally {
+        closeDb(db);
+      }
+      return 0;
     }
     case 'export': {
       if (sub !== 'threads')

@@ -1,6 +1,6 @@
 import { asc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { messages, threads, users } from '../../db/schema.ts';
+import { messages, releases, threads, users } from '../../db/schema.ts';
 
 /** The stable thread export format (ARCHITECTURE.md): fields may be added beside, never renamed. */
 export interface ExportedThread {
@@ -25,13 +25,19 @@ export interface ExportedThread {
 /** Every live thread with its messages in date order, oldest thread first. */
 export function* exportThreads(db: Db): Generator<ExportedThread> {
   const rows = db
-    .select({ thread: threads, assigneeEmail: users.email })
+    .select({
+      thread: threads,
+      assigneeEmail: users.email,
+      releaseUrl: releases.url,
+      releaseTitle: releases.title,
+    })
     .from(threads)
     .leftJoin(users, eq(users.id, threads.assigneeId))
+    .leftJoin(releases, eq(releases.id, threads.releaseId))
     .where(isNull(threads.mergedInto))
     .orderBy(asc(threads.id))
     .all();
-  for (const { thread, assigneeEmail } of rows) {
+  for (const { thread, assigneeEmail, releaseUrl, releaseTitle } of rows) {
     const list = db
       .select()
       .from(messages)
@@ -44,7 +50,7 @@ export function* exportThreads(db: Db): Generator<ExportedThread> {
       status: thread.status,
       assignee: assigneeEmail,
       deadline: thread.deadline ? thread.deadline.toISOString() : null,
-      release: null,
+      release: releaseUrl !== null && releaseTitle !== null ? { url: releaseUrl, title: releaseTitle } : null,
       match:
         thread.matchConfidence !== null && thread.matchReason
           ? { confidence: thread.matchConfidence, reason: thread.matchReason }

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { attachments, contacts, messages, threads, users } from '../../db/schema.ts';
+import { attachments, contacts, messages, releases, threads, users } from '../../db/schema.ts';
 import type { Message, ThreadSummary } from '../schemas/api.ts';
 import type { Tx } from '../commands/append-events.ts';
 
@@ -28,6 +28,9 @@ const summaryColumns = {
   assigneeId: users.id,
   assigneeName: users.name,
   contactEmail: contacts.email,
+  releaseId: releases.id,
+  releaseUrl: releases.url,
+  releaseTitle: releases.title,
   contactName: contacts.name,
   // The newest message's text: what a press officer wants to glance at in the list.
   lastText: sql<
@@ -40,7 +43,8 @@ function summaryQuery(db: Reader) {
     .select(summaryColumns)
     .from(threads)
     .leftJoin(users, eq(users.id, threads.assigneeId))
-    .leftJoin(contacts, eq(contacts.id, threads.contactId));
+    .leftJoin(contacts, eq(contacts.id, threads.contactId))
+    .leftJoin(releases, eq(releases.id, threads.releaseId));
 }
 
 type SummaryRow = ReturnType<ReturnType<typeof summaryQuery>['all']>[number];
@@ -62,8 +66,10 @@ function toSummary(row: SummaryRow): ThreadSummary {
     firstMessageAt: row.firstMessageAt.toISOString(),
     lastActivityAt: row.lastActivityAt.toISOString(),
     snippet: snippetOf(row.lastText ?? ''),
-    // Release linking fills these; until then a thread is unlinked.
-    release: null,
+    release:
+      row.releaseId !== null && row.releaseUrl !== null && row.releaseTitle !== null
+        ? { id: row.releaseId, url: row.releaseUrl, title: row.releaseTitle }
+        : null,
     match:
       row.matchConfidence !== null && row.matchReason
         ? { confidence: row.matchConfidence, reason: row.matchReason }
@@ -99,7 +105,7 @@ function decodeCursor(cursor: string): { time: number; id: number } | null {
 /** A page of live (unmerged) threads, newest activity first, keyset-paginated. */
 export function presentThreadPage(
   db: Reader,
-  options: { limit: number; cursor?: string | undefined },
+  options: { limit: number; cursor?: string | undefined; releaseIds?: number[] },
 ): { threads: ThreadSummary[]; nextCursor: string | null } {
   const after = options.cursor ? decodeCursor(options.cursor) : null;
   const keyset = after
@@ -109,7 +115,13 @@ export function presentThreadPage(
       )
     : undefined;
   const rows = summaryQuery(db)
-    .where(and(isNull(threads.mergedInto), keyset))
+    .where(
+      and(
+        isNull(threads.mergedInto),
+        keyset,
+        options.releaseIds ? inArray(threads.releaseId, options.releaseIds) : undefined,
+      ),
+    )
     .orderBy(desc(threads.lastActivityAt), desc(threads.id))
     .limit(options.limit + 1)
     .all();

@@ -117,4 +117,37 @@ export const ThreadDetailSchema = Type.Object({
 });
 export type ThreadDetail = Static<typeof ThreadDetailSchema>;
 
+export const ReleaseSchema = Type.Object({
+  id: Type.Integer(),
+  url: Type.String(),
+  title: Type.String(),
+  language: Type.String(),
+  publishedAt: Type.String({ format: 'date-time' }),
+  familyId: Type.Integer(),
+  translationOf: Nullable(Type.String()),
+  // Other language versions of the same statement.
+  translations: Type.Array(
+    Type.Object({ id: Type.Integer(), url: Type.String(), language: Type.String(), title: Type.String() }),
+  ),
+  enquiries: Type.Object({ open: Type.Integer(), total: Type.Integer() }),
+});
+export type Release = Static<typeof ReleaseSchema>;
+
+export const ReleaseDetailSchema = Type.Intersect([ReleaseSchema, Type.Object({ body: Type.String() })]);
+
+export const ReleaseInputSchema = Type.Object({
+  url: Type.String({ minLength: 1, maxLength: 2000 }),
+  title: Type.String({ minLength: 1, maxLength: 1000 }),
+  language: Type.String({ minLength: 2, maxLength: 20 }),
+  published_at: Type.String({ minLength: 1, maxLength: 40 }),
+  body: Type.String({ maxLength: 1_000_000 }),
+  translation_of: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+});
+
+export const ReleasePatchSchema = Type.Partial(ReleaseInputSchema);
+
+export const ReleaseListSchema = Type.Object({ releases: Type.Array(ReleaseSchema) });
+
+export const ThreadReleaseBodySchema = Type.Object({ releaseId: Nullable(Type.Integer({ minimum: 1 })) });
+
 export const IdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }) });

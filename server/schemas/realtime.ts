@@ -1,4 +1,4 @@
-import type { Message, ThreadSummary } from './api.ts';
+import type { Message, Release, ThreadSummary } from './api.ts';
 
 /** Progress of one mailbox's sync, as shown in the UI's status line. */
 export interface SyncProgress {
@@ -16,6 +16,8 @@ export type DomainEvent =
   | { type: 'message.created'; threadId: number; message: Message }
   // A message linked two conversations: `threadId` is gone from the list, its messages are in `into`.
   | { type: 'thread.merged'; threadId: number; into: number }
+  | { type: 'release.updated'; release: Release }
+  | { type: 'release.deleted'; releaseId: number }
   | { type: 'sync.progress'; mailbox: SyncProgress };
 
 export type SequencedEvent = DomainEvent & { seq: number };

@@ -1,9 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { setThreadRelease } from '../../commands/releases.ts';
 import { AppError } from '../../errors.ts';
-import { presentThreadDetail, presentThreadPage } from '../../presenters/thread.ts';
+import { presentThread, presentThreadDetail, presentThreadPage } from '../../presenters/thread.ts';
 import {
   ErrorSchema,
   IdParamsSchema,
+  ThreadReleaseBodySchema,
+  ThreadSummarySchema,
   ThreadDetailSchema,
   ThreadListQuerySchema,
   ThreadListSchema,
@@ -38,6 +41,25 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const detail = presentThreadDetail(app.db, request.params.id);
       if (!detail) throw new AppError('not_found', 404, `no thread ${request.params.id}`);
       return detail;
+    },
+  );
+
+  app.put(
+    '/api/threads/:id/release',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Link the thread to a release (or clear it with null); this choice wins over matching',
+        params: IdParamsSchema,
+        body: ThreadReleaseBodySchema,
+        response: { 200: ThreadSummarySchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const user = request.user!;
+      const events = setThreadRelease(app.db, request.params.id, request.body.releaseId, user, app.now());
+      app.bus.publish(events);
+      return presentThread(app.db, request.params.id)!;
     },
   );
 };

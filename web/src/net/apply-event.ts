@@ -93,6 +93,10 @@ export function createEventSink({ store, loadSnapshot, openThread }: EventSinkDe
       case 'sync.progress':
         store.mailboxes.value = mergeMailbox(store.mailboxes.value, msg.mailbox);
         return;
+      case 'release.updated':
+      case 'release.deleted':
+        // The first screen shows no release list yet; linked threads arrive as thread.updated.
+        return;
       default: {
         // A newer server may send types we do not know yet; ignoring them keeps us running.
         const _exhaustive: never = msg;
