@@ -1,5 +1,8 @@
-import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { closeDb, openMigratedDb } from '../../db/client.ts';
+import { importReleases } from '../commands/releases.ts';
+import { parseReleaseSource } from '../releases/parse-sources.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startMailStack } from '../../test/support/mailstack.ts';
 import { sendMail } from '../../test/support/send-mail.ts';
@@ -7,6 +10,7 @@ import { composeRawMessage } from '../mail/compose-raw.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { serve } from '../serve.ts';
 import { DEMO_ENQUIRIES } from './demo-enquiries.ts';
+import { DEMO_RELEASES, DEMO_SEED_URL } from './demo-releases.ts';
 
 const DEMO_LOGIN = { email: 'demo@newsdesk.test', password: 'newsdesk-demo' };
 const DEMO_MAILBOX = { user: 'newsdesk@newsdesk.test', password: 'newsdesk-demo-mail' };
@@ -31,6 +35,21 @@ export async function runDemo(base: Config): Promise<void> {
     NEWSDESK_ADMIN_PASSWORD: DEMO_LOGIN.password,
   });
   process.on('exit', () => void stack.stop());
+  const releases = [...DEMO_RELEASES];
+  const seedPath = join(
+    process.env.NEWSDESK_SHARED ?? resolve('../shared'),
+    'seeds/000_6f9cdc285af6822d.txt',
+  );
+  if (existsSync(seedPath)) {
+    releases.push(
+      ...parseReleaseSource(readFileSync(seedPath, 'utf8'), seedPath, { url: DEMO_SEED_URL }).releases,
+    );
+  } else {
+    console.warn(`demo: seed release not found at ${seedPath}; using the built-in sample releases only`);
+  }
+  const db = openMigratedDb(dbPath);
+  importReleases(db, releases, new Date());
+  closeDb(db);
   await serve(config);
   console.log(`
 Newsdesk demo is running.
