@@ -163,6 +163,9 @@ export const messages = sqliteTable(
     kind: text('kind', { enum: ['human', 'auto-reply', 'bounce', 'list', 'abuse-report'] })
       .notNull()
       .default('human'),
+    // Why the kind was chosen ("Auto-Submitted: auto-replied"); "probably automatic" when only guessed.
+    kindReason: text('kind_reason'),
+    kindProbable: integer('kind_probable', { mode: 'boolean' }).notNull().default(false),
     auth: text('auth').notNull().default('none'),
     // Another message already holds this Message-ID with different content (a reuse, or an attack).
     duplicateMessageId: integer('duplicate_message_id', { mode: 'boolean' }).notNull().default(false),

@@ -1,4 +1,4 @@
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { messages, threads } from '../../db/schema.ts';
 import { chooseThread, referencedIds, type SubjectCandidate } from '../domain/threading.ts';
@@ -6,6 +6,9 @@ import { normalizeSubject } from '../domain/subject.ts';
 import { sha256Hex as createContentHash, type ParsedMessage } from '../mail/parse.ts';
 import { presentThread, toApiMessage } from '../presenters/thread.ts';
 import { ingestStatements, type IngestStatements } from './ingest-statements.ts';
+import { classifyMessage } from '../domain/classify/index.ts';
+import { splitQuoted } from '../domain/release-match/index.ts';
+import { matchEnquiry } from '../releases/catalogue.ts';
 import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
 import { appendEvents, type Tx } from './append-events.ts';
 
@@ -93,6 +96,45 @@ function refreshThreadTotals(st: Statements, threadId: number, now: Date): void 
   });
 }
 
+/** A journalist wrote again: a thread we had answered or closed needs attention again. */
+function reopenThread(tx: Tx, threadId: number, now: Date): void {
+  tx.update(threads)
+    .set({ status: 'open', updatedAt: now })
+    .where(and(eq(threads.id, threadId), inArray(threads.status, ['waiting', 'answered', 'closed'])))
+    .run();
+}
+
+/**
+ * Links the thread to the release this message is about. The first enquiry decides; a later
+ * message changes the link only with stronger evidence; a link set by staff is never touched.
+ */
+function linkRelease(tx: Tx, db: Db, threadId: number, parsed: ParsedMessage, now: Date): void {
+  const thread = tx
+    .select({
+      releaseId: threads.releaseId,
+      confidence: threads.matchConfidence,
+      linkedBy: threads.releaseLinkedBy,
+    })
+    .from(threads)
+    .where(eq(threads.id, threadId))
+    .get();
+  if (!thread || thread.linkedBy === 'staff') return;
+  const { newText, quotedText } = splitQuoted(parsed.text);
+  const match = matchEnquiry(db, { subject: parsed.subject, newText, quotedText, date: parsed.date });
+  if (match.releaseId === null || match.releaseId === thread.releaseId) return;
+  if (thread.releaseId !== null && match.confidence <= (thread.confidence ?? 0)) return;
+  tx.update(threads)
+    .set({
+      releaseId: match.releaseId,
+      matchConfidence: match.confidence,
+      matchReason: match.reason,
+      releaseLinkedBy: 'auto',
+      updatedAt: now,
+    })
+    .where(eq(threads.id, threadId))
+    .run();
+}
+
 /**
  * Stores one parsed message exactly once, threads it, and advances the mailbox checkpoint, all in
  * one synchronous transaction (no I/O inside). Returns the committed events for the bus.
@@ -129,6 +171,7 @@ export function ingestMessage(
     const reusedMessageId = !parsed.messageIdSynthetic && st.otherContentSameId.get(identity) !== undefined;
 
     const direction = options.ownAddress && parsed.from.address === options.ownAddress ? 'out' : 'in';
+    const classification = classifyMessage(parsed);
     const correspondent = direction === 'in' ? parsed.from : (parsed.to[0] ?? { name: null, address: '' });
     const subject = normalizeSubject(parsed.subject);
     const refs = referencedIds({
@@ -198,6 +241,9 @@ export function ingestMessage(
       text: parsed.text,
       html: parsed.html,
       direction,
+      kind: classification.kind,
+      kindReason: classification.kind === 'human' ? null : classification.reason,
+      kindProbable: classification.probable,
       duplicateMessageId: reusedMessageId,
       parseError: parsed.parseError,
       threadId,
@@ -220,6 +266,11 @@ export function ingestMessage(
     });
     recordLocation(st, source, messageRow.id);
     refreshThreadTotals(st, threadId, now);
+    if (direction === 'in' && classification.kind === 'human') {
+      // Only a person's words reopen a conversation; auto-replies and bounces never do.
+      if (!threadCreated) reopenThread(tx, threadId, now);
+      if (!parsed.parseError) linkRelease(tx, db, threadId, parsed, now);
+    }
     advanceCheckpoint(st, source, now);
 
     const thread = presentThread(db, threadId);

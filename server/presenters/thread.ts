@@ -150,6 +150,8 @@ export function toApiMessage(row: MessageRow, files: AttachmentRow[]): Message {
     subject: row.subject,
     direction: row.direction,
     kind: row.kind,
+    kindReason: row.kindReason,
+    kindProbable: row.kindProbable,
     auth: row.auth,
     text: row.text,
     inReplyTo: row.inReplyTo,

@@ -83,6 +83,8 @@ export const MessageSchema = Type.Object({
   subject: Type.String(),
   direction: Type.Union([Type.Literal('in'), Type.Literal('out')]),
   kind: Type.String(),
+  kindReason: Nullable(Type.String()),
+  kindProbable: Type.Boolean(),
   auth: Type.String(),
   text: Type.String(),
   inReplyTo: Nullable(Type.String()),

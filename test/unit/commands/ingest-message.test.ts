@@ -110,4 +110,18 @@ describe('ingestMessage', () => {
     await ingest(ours, at(1));
     expect(db.select().from(messages).where(eq(messages.messageId, 'o@x')).get()!.direction).toBe('out');
   });
+
+  it('stores the kind of an auto-reply, and only a person reopens an answered thread', async () => {
+    const first = await ingest(mail('e1@x', 'question'), at(1));
+    const threadId = first.status === 'stored' ? first.threadId : 0;
+    db.update(threads).set({ status: 'answered' }).where(eq(threads.id, threadId)).run();
+
+    await ingest(mail('oof@x', 'I am away', ['In-Reply-To: <e1@x>', 'Auto-Submitted: auto-replied'], 'Automatic reply: Briefing'), at(2));
+    const auto = db.select().from(messages).where(eq(messages.messageId, 'oof@x')).get()!;
+    expect(auto).toMatchObject({ kind: 'auto-reply', kindReason: expect.stringMatching(/Auto-Submitted/) });
+    expect(db.select().from(threads).where(eq(threads.id, threadId)).get()!.status).toBe('answered');
+
+    await ingest(mail('e2@x', 'one more thing', ['In-Reply-To: <e1@x>']), at(3));
+    expect(db.select().from(threads).where(eq(threads.id, threadId)).get()!.status).toBe('open');
+  });
 });
