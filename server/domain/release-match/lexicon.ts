@@ -29,11 +29,30 @@ export function learnLexicon(pairs: ParallelPair[]): Lexicon {
   // Words in most pairs are function-like ("said", "uk"); words in one pair cannot be told apart.
   const maxDf = Math.max(2, Math.floor(used.length * 0.5));
   const keep = (df: number | undefined): boolean => df !== undefined && df >= 2 && df <= maxDf;
-  const co = new Map<string, number>();
+  // Terms become small integers so the pair counts are keyed by one number, not a new string per
+  // pair: this loop is quadratic per pair and dominated index builds when it allocated.
+  const idsA = new Map<string, number>();
+  const idsB = new Map<string, number>();
+  const termsA: string[] = [];
+  const termsB: string[] = [];
+  const idOf = (ids: Map<string, number>, terms: string[], t: string): number => {
+    let id = ids.get(t);
+    if (id === undefined) {
+      id = terms.length;
+      ids.set(t, id);
+      terms.push(t);
+    }
+    return id;
+  };
+  const co = new Map<number, number>();
+  const stride = 1 << 21;
   for (const p of used) {
-    const as = [...p.a].filter((t) => keep(dfA.get(t)));
-    const bs = [...p.b].filter((t) => keep(dfB.get(t)));
-    for (const a of as) for (const b of bs) co.set(`${a}\u0000${b}`, (co.get(`${a}\u0000${b}`) ?? 0) + 1);
+    const as = [...p.a].filter((t) => keep(dfA.get(t))).map((t) => idOf(idsA, termsA, t));
+    const bs = [...p.b].filter((t) => keep(dfB.get(t))).map((t) => idOf(idsB, termsB, t));
+    for (const a of as) {
+      const base = a * stride;
+      for (const b of bs) co.set(base + b, (co.get(base + b) ?? 0) + 1);
+    }
   }
   const add = (from: string, to: string, conf: number): void => {
     const list = lex.get(from) ?? [];
@@ -42,7 +61,8 @@ export function learnLexicon(pairs: ParallelPair[]): Lexicon {
   };
   for (const [key, n] of co) {
     if (n < 2) continue;
-    const [a, b] = key.split('\u0000') as [string, string];
+    const a = termsA[Math.floor(key / stride)]!;
+    const b = termsB[key % stride]!;
     const dice = (2 * n) / (dfA.get(a)! + dfB.get(b)!);
     if (dice < MIN_DICE) continue;
     add(a, b, dice);
