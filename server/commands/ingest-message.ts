@@ -121,7 +121,17 @@ function linkRelease(tx: Tx, db: Db, threadId: number, parsed: ParsedMessage, no
   if (!thread || thread.linkedBy === 'staff') return;
   const { newText, quotedText } = splitQuoted(parsed.text);
   const match = matchEnquiry(db, { subject: parsed.subject, newText, quotedText, date: parsed.date });
-  if (match.releaseId === null || match.releaseId === thread.releaseId) return;
+  if (match.releaseId === null) {
+    // Unlinked threads keep the best guess and why it was not enough, for staff who choose by hand.
+    if (thread.releaseId === null) {
+      tx.update(threads)
+        .set({ matchConfidence: match.confidence, matchReason: match.reason })
+        .where(eq(threads.id, threadId))
+        .run();
+    }
+    return;
+  }
+  if (match.releaseId === thread.releaseId) return;
   if (thread.releaseId !== null && match.confidence <= (thread.confidence ?? 0)) return;
   tx.update(threads)
     .set({
