@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import PostalMime, { type Address as PostalAddress, type Email } from 'postal-mime';
+import PostalMime, { decodeWords, type Address as PostalAddress, type Email } from 'postal-mime';
 import { normalizeMessageId, parseMessageIdList } from '../domain/message-id.ts';
 import { htmlToText } from '../domain/html-text.ts';
+import { decompressRtf, extractTnef, isTnefAttachment } from './tnef.ts';
 
 export interface ParsedAddress {
   name: string | null;
@@ -134,7 +135,10 @@ function flattenAddresses(list: PostalAddress[] | PostalAddress | undefined): Pa
   for (const item of items) {
     if (item.group) out.push(...flattenAddresses(item.group));
     else if (item.address)
-      out.push({ name: item.name?.trim() || null, address: item.address.trim().toLowerCase() });
+      out.push({
+        name: repairC1(item.name?.trim() ?? '') || null,
+        address: item.address.trim().toLowerCase(),
+      });
   }
   return out;
 }
@@ -157,6 +161,92 @@ function fallbackSubject(headers: Map<string, string[]>): string {
   return headers.get('subject')?.[0] ?? '';
 }
 
+// windows-1252 at 0x80-0x9F. Node >= 20.18.3 decodes windows-1252 (and the latin1/ascii labels
+// that map to it) as if it were ISO-8859-1, so Outlook's “ ” – € arrive as C1 controls
+// (nodejs/node#56542, #60888). Real text never contains C1 controls, so they are mapped back.
+const CP1252_HIGH =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+function repairC1(text: string): string {
+  return text.replace(/[\u0080-\u009f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80]!);
+}
+
+/**
+ * The bytes handed to the MIME parser (raw itself is never changed): CR-only line endings become
+ * CRLF, and a multipart Content-Type missing the ";" before boundary= gets it back. Without these
+ * the parser sees one endless header, or a multipart without a boundary, and drops the body.
+ */
+function parserInput(raw: Buffer): Buffer {
+  let text: string | null = null;
+  if (raw.indexOf(0x0a) === -1 && raw.indexOf(0x0d) !== -1)
+    text = raw.toString('latin1').replace(/\r/g, '\r\n');
+  if (/boundary/i.test(raw.subarray(0, 1 << 20).toString('latin1'))) {
+    const source = text ?? raw.toString('latin1');
+    const fixed = source.replace(
+      /^(content-type:[ \t]*multipart\/[^\s;]+)((?:[ \t]|\r?\n[ \t])+)(boundary[ \t]*=)/gim,
+      '$1;$2$3',
+    );
+    if (fixed !== source) text = fixed;
+  }
+  return text === null ? raw : Buffer.from(text, 'latin1');
+}
+
+/** "text /plain", "(c) text (c) / plain", "type/sub junk": the type/subtype pair, lower-cased. */
+function normaliseMimeType(value: string): string {
+  const m = /^\s*([^\s/;]+)\s*\/\s*([^\s;]+)/.exec(value);
+  return m ? `${m[1]}/${m[2]}`.toLowerCase() : value || 'application/octet-stream';
+}
+
+/** Subject unfolded as fold = one space (RFC 5322 keeps the whitespace; readers collapse it). */
+function unfoldedSubject(email: Email | null): string | undefined {
+  const line = email?.headerLines?.find((h) => h.key === 'subject')?.line;
+  if (line === undefined) return email?.subject;
+  return decodeWords(
+    line
+      .slice(line.indexOf(':') + 1)
+      .replace(/[ \t]*\r?\n[ \t]+/g, ' ')
+      .trim(),
+  );
+}
+
+/**
+ * Replaces each winmail.dat (TNEF) by the files inside it, and returns the body it carries. The
+ * original is kept when the stream is damaged or nothing could be read from it, so nothing is lost.
+ */
+function unpackTnef(attachments: ParsedAttachment[]): {
+  attachments: ParsedAttachment[];
+  text?: string;
+  html?: string;
+  rtf?: Buffer;
+} {
+  const out: ParsedAttachment[] = [];
+  let text: string | undefined;
+  let html: string | undefined;
+  let rtf: Buffer | undefined;
+  for (const attachment of attachments) {
+    if (!isTnefAttachment(attachment)) {
+      out.push(attachment);
+      continue;
+    }
+    const tnef = extractTnef(attachment.content);
+    for (const file of tnef.files) {
+      out.push({
+        filename: file.filename,
+        contentType: file.contentType ?? 'application/octet-stream',
+        contentId: file.contentId ?? null,
+        disposition: file.contentId ? 'inline' : 'attachment',
+        content: file.content,
+      });
+    }
+    text ??= tnef.body?.text;
+    html ??= tnef.body?.html;
+    rtf ??= tnef.body?.rtfCompressed ? (decompressRtf(tnef.body.rtfCompressed) ?? undefined) : undefined;
+    if (!tnef.complete || (tnef.files.length === 0 && !tnef.body)) out.push(attachment);
+  }
+  return { attachments: out, text, html, rtf };
+}
+
 /**
  * Parses raw RFC 5322 bytes. Never throws on bad mail: what cannot be decoded is reported in
  * `parseError` and the raw bytes travel on, so nothing is lost to a parser bug.
@@ -168,7 +258,7 @@ export async function parseMessage(raw: Buffer, options: ParseOptions): Promise<
   let email: Email | null = null;
   let parseError: string | null = null;
   try {
-    email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+    email = await PostalMime.parse(parserInput(raw), { attachmentEncoding: 'arraybuffer' });
   } catch (err) {
     parseError = `could not parse MIME structure: ${(err as Error).message}`;
   }
@@ -178,9 +268,40 @@ export async function parseMessage(raw: Buffer, options: ParseOptions): Promise<
   const fromList = flattenAddresses(email?.from);
   const fallbackDate = options.internalDate ?? options.now;
   const headerDate = plausibleDate(email?.date ?? headers.get('date')?.[0], options.now);
-  const html = email?.html ?? null;
-  let text = email?.text ?? '';
+  const tnef = unpackTnef(
+    (email?.attachments ?? []).map((a) => ({
+      filename: a.filename ? repairC1(a.filename) : a.filename,
+      contentType: normaliseMimeType(a.mimeType),
+      contentId: a.contentId ?? null,
+      disposition: a.disposition,
+      content: toBuffer(a.content),
+    })),
+  );
+  const attachments = tnef.attachments;
+  let html = email?.html ? repairC1(email.html) : null;
+  let text = repairC1(email?.text ?? '');
+  // Outlook often sends the only real body inside winmail.dat.
+  if (!html && tnef.html) html = tnef.html;
+  if (!text.trim() && tnef.text) text = tnef.text;
   if (!text.trim() && html) text = htmlToText(html);
+  if (!text.trim() && !html && tnef.rtf)
+    attachments.push({
+      filename: 'message.rtf',
+      contentType: 'application/rtf',
+      contentId: null,
+      disposition: 'attachment',
+      content: tnef.rtf,
+    });
+  // A body that decodes to nothing at all is shown as "could not fully parse", with the original.
+  const { bodyStart } = splitHeaderBlock(raw);
+  if (
+    !parseError &&
+    !text.trim() &&
+    !html &&
+    attachments.length === 0 &&
+    /[^\s]/.test(raw.subarray(bodyStart, bodyStart + 65536).toString('latin1'))
+  )
+    parseError = 'no readable part found in a non-empty body';
 
   return {
     raw,
@@ -193,18 +314,14 @@ export async function parseMessage(raw: Buffer, options: ParseOptions): Promise<
     from: fromList[0] ?? { name: null, address: '' },
     to: flattenAddresses(email?.to),
     cc: flattenAddresses(email?.cc),
-    subject: (email?.subject ?? fallbackSubject(headers)).replace(/[\r\n\t]+/g, ' ').trim(),
+    subject: repairC1(unfoldedSubject(email) ?? fallbackSubject(headers))
+      .replace(/[\r\n\t]+/g, ' ')
+      .trim(),
     date: headerDate ?? fallbackDate,
     dateHeaderValid: headerDate !== null,
     text: text.replace(/\r\n/g, '\n'),
     html,
-    attachments: (email?.attachments ?? []).map((a) => ({
-      filename: a.filename,
-      contentType: a.mimeType || 'application/octet-stream',
-      contentId: a.contentId ?? null,
-      disposition: a.disposition,
-      content: toBuffer(a.content),
-    })),
+    attachments,
     headers,
     parseError,
   };
