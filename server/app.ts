@@ -14,6 +14,7 @@ import webPlugin from './plugins/web.ts';
 import realtimePlugin from './realtime/hub.ts';
 import healthRoutes from './routes/health/index.ts';
 import sessionRoutes from './routes/session/index.ts';
+import messageRoutes from './routes/messages/index.ts';
 import releaseRoutes from './routes/releases/index.ts';
 import threadRoutes from './routes/threads/index.ts';
 
@@ -94,6 +95,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(sessionRoutes, { secureCookies: config.secureCookies, sessionDays: config.sessionDays });
   await app.register(threadRoutes);
   await app.register(releaseRoutes);
+  await app.register(messageRoutes);
   await app.register(webPlugin, deps.webRoot ? { root: deps.webRoot } : {});
   return app;
 }

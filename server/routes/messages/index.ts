@@ -1,0 +1,85 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { eq } from 'drizzle-orm';
+import type { FastifyReply } from 'fastify';
+import { attachments, blobs, messages } from '../../../db/schema.ts';
+import { AppError } from '../../errors.ts';
+import { ErrorSchema, IdParamsSchema } from '../../schemas/api.ts';
+
+// Types a browser could run or render as a page: always served as opaque bytes.
+const ACTIVE_TYPES =
+  /^(text\/(html|xml|javascript|xsl)|application\/(xhtml\+xml|xml|javascript|ecmascript|x-shockwave-flash)|image\/svg\+xml|multipart\/)/i;
+
+/** A Content-Disposition that cannot be broken by the name: ASCII fallback plus RFC 5987 filename*. */
+export function attachmentDisposition(filename: string): string {
+  // Bidi controls make "exe.pdf" look like "fdp.exe" (RLO): dropped, with other controls and separators.
+  const cleaned =
+    filename.replace(/[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069/\\]/g, '').trim() ||
+    'attachment';
+  const ascii = cleaned
+    .normalize('NFKD')
+    .replace(/[^\x20-\x7e]/g, '_')
+    .replace(/["%;]/g, '_')
+    .slice(0, 150);
+  const encoded = encodeURIComponent(cleaned.slice(0, 200)).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const sendBytes = (reply: FastifyReply, data: Buffer, contentType: string, filename: string) =>
+    reply
+      .header('Content-Type', ACTIVE_TYPES.test(contentType) ? 'application/octet-stream' : contentType)
+      .header('Content-Disposition', attachmentDisposition(filename))
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Content-Security-Policy', "default-src 'none'; sandbox")
+      .header('Cache-Control', 'private, no-store')
+      .send(data);
+
+  app.get(
+    '/api/messages/:id/raw',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'The original message exactly as received (download)',
+        params: IdParamsSchema,
+        response: { 404: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const row = app.db
+        .select({ data: blobs.data })
+        .from(messages)
+        .innerJoin(blobs, eq(blobs.sha256, messages.rawSha256))
+        .where(eq(messages.id, request.params.id))
+        .get();
+      if (!row) throw new AppError('not_found', 404, `no message ${request.params.id}`);
+      return sendBytes(reply, row.data, 'message/rfc822', `message-${request.params.id}.eml`);
+    },
+  );
+
+  app.get(
+    '/api/attachments/:id',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'One attachment, always as a download',
+        params: IdParamsSchema,
+        response: { 404: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const row = app.db
+        .select({ data: blobs.data, filename: attachments.filename, contentType: attachments.contentType })
+        .from(attachments)
+        .innerJoin(blobs, eq(blobs.sha256, attachments.sha256))
+        .where(eq(attachments.id, request.params.id))
+        .get();
+      if (!row) throw new AppError('not_found', 404, `no attachment ${request.params.id}`);
+      return sendBytes(reply, row.data, row.contentType, row.filename ?? `attachment-${request.params.id}`);
+    },
+  );
+};
+
+export default messageRoutes;
