@@ -9,12 +9,19 @@ import { ErrorSchema, IdParamsSchema } from '../../schemas/api.ts';
 const ACTIVE_TYPES =
   /^(text\/(html|xml|javascript|xsl)|application\/(xhtml\+xml|xml|javascript|ecmascript|x-shockwave-flash)|image\/svg\+xml|multipart\/)/i;
 
+const BIDI_CONTROLS = new Set([
+  0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069,
+]);
+
+function keepInFilename(ch: string): boolean {
+  const code = ch.codePointAt(0)!;
+  return code > 0x1f && code !== 0x7f && !BIDI_CONTROLS.has(code) && ch !== '/' && ch !== '\\';
+}
+
 /** A Content-Disposition that cannot be broken by the name: ASCII fallback plus RFC 5987 filename*. */
 export function attachmentDisposition(filename: string): string {
   // Bidi controls make "exe.pdf" look like "fdp.exe" (RLO): dropped, with other controls and separators.
-  const cleaned =
-    filename.replace(/[\u0000-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069/\\]/g, '').trim() ||
-    'attachment';
+  const cleaned = [...filename].filter(keepInFilename).join('').trim() || 'attachment';
   const ascii = cleaned
     .normalize('NFKD')
     .replace(/[^\x20-\x7e]/g, '_')
