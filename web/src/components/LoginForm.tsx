@@ -44,7 +44,8 @@ export function LoginForm({ notice }: { notice?: string | undefined }) {
         {app.store.needsAdmin.value && (
           <p class="login-notice" data-testid="needs-admin">
             No staff account exists yet. Restart the server with <code>NEWSDESK_ADMIN_EMAIL</code> and{' '}
-            <code>NEWSDESK_ADMIN_PASSWORD</code> set, or run <code>npx newsdesk user add --email you@example.org --admin</code>.
+            <code>NEWSDESK_ADMIN_PASSWORD</code> set, or run{' '}
+            <code>npx newsdesk user add --email you@example.org --admin</code>.
           </p>
         )}
         <label class="field">

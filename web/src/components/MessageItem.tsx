@@ -28,6 +28,13 @@ function AddressList({ list }: { list: Address[] }) {
   );
 }
 
+const KIND_LABELS: Record<string, string> = {
+  'auto-reply': 'Auto-reply',
+  bounce: 'Bounce',
+  list: 'Mailing list',
+  'abuse-report': 'Abuse report',
+};
+
 export function MessageItem({ message: m }: { message: Message }) {
   return (
     <article
@@ -39,6 +46,12 @@ export function MessageItem({ message: m }: { message: Message }) {
       <header class="message-head">
         <div class="message-from" data-testid="message-from">
           {m.direction === 'out' && <span class="tag tag-out">Sent</span>}
+          {m.kind !== 'human' && (
+            <span class="tag tag-warn" data-testid="message-kind" title={m.kindReason ?? undefined}>
+              {KIND_LABELS[m.kind] ?? m.kind}
+              {m.kindProbable ? ' (probably)' : ''}
+            </span>
+          )}
           <AddressText a={m.from} />
         </div>
         <time
@@ -74,7 +87,10 @@ export function MessageItem({ message: m }: { message: Message }) {
         <ul class="message-flags">
           {m.parseError && (
             <li class="flag flag-error" data-testid="message-parse-error">
-              This message could not be read completely: <span dir="auto">{m.parseError}</span>
+              This message could not be read completely: <span dir="auto">{m.parseError}</span>{' '}
+              <a href={`/api/messages/${m.id}/raw`} download>
+                Download the original
+              </a>
             </li>
           )}
           {m.duplicateMessageId && (
@@ -93,7 +109,9 @@ export function MessageItem({ message: m }: { message: Message }) {
         <ul class="attachments" aria-label="Attachments">
           {m.attachments.map((a) => (
             <li key={a.id} class="attachment">
-              <bdi dir="auto">{a.filename ?? 'unnamed attachment'}</bdi>
+              <a href={`/api/attachments/${a.id}`} download>
+                <bdi dir="auto">{a.filename ?? 'unnamed attachment'}</bdi>
+              </a>
               <span class="attachment-meta">
                 {a.contentType}, {formatBytes(a.size)}
               </span>

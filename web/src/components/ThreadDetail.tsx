@@ -67,6 +67,17 @@ export function ThreadDetail() {
                 ) : (
                   <bdi dir="auto">{t.release.title}</bdi>
                 )}
+                {t.match && (
+                  <span class="match-reason" data-testid="match-reason">
+                    {' '}
+                    — <bdi dir="auto">{t.match.reason}</bdi> ({Math.round(t.match.confidence * 100)}%)
+                  </span>
+                )}
+              </span>
+            )}
+            {!t.release && t.match && (
+              <span class="row-release match-none" data-testid="match-reason">
+                Not linked to a release: <bdi dir="auto">{t.match.reason}</bdi>
               </span>
             )}
           </p>
