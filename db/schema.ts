@@ -167,6 +167,12 @@ export const messages = sqliteTable(
     kindReason: text('kind_reason'),
     kindProbable: integer('kind_probable', { mode: 'boolean' }).notNull().default(false),
     auth: text('auth').notNull().default('none'),
+    // The full DKIM/SPF/DMARC/ARC verdict, and what it means for the person reading the message.
+    authDetail: text('auth_detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+    senderTrust: text('sender_trust', { mode: 'json' }).$type<{
+      level: string;
+      warnings: { code: string; message: string }[];
+    }>(),
     // Another message already holds this Message-ID with different content (a reuse, or an attack).
     duplicateMessageId: integer('duplicate_message_id', { mode: 'boolean' }).notNull().default(false),
     parseError: text('parse_error'),

@@ -28,6 +28,8 @@ export interface AppDeps {
   imapBackoff?: BackoffPolicy;
   imapSocketTimeoutMs?: number;
   webRoot?: string;
+  /** DNS for sender verification (tests: a fake resolver, never live DNS). */
+  resolver?: (name: string, rrtype: string) => Promise<unknown>;
 }
 
 /** Builds the whole server without listening: tests drive it with inject(), main.ts listens. */
@@ -84,6 +86,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(releaseIndexPlugin);
   await app.register(imapSyncPlugin, {
     config,
+    ...(deps.resolver ? { resolverOverride: deps.resolver } : {}),
     ...(deps.imapBackoff ? { backoff: deps.imapBackoff } : {}),
     ...(deps.imapSocketTimeoutMs ? { socketTimeoutMs: deps.imapSocketTimeoutMs } : {}),
   });

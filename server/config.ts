@@ -25,6 +25,10 @@ export interface Config {
   readonly maxMessageBytes: number;
   readonly secureCookies: boolean;
   readonly sessionDays: number;
+  /** Verify DKIM/SPF/DMARC/ARC of inbound mail (needs DNS); off for air-gapped installs. */
+  readonly verifySenders: boolean;
+  /** The authserv-id (usually the MX host name) in the Authentication-Results our own MX adds. */
+  readonly authServId: string | null;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +125,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!LOG_LEVELS.includes(logLevel))
     problems.push(`NEWSDESK_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const verifySetting = env.NEWSDESK_VERIFY_SENDERS;
+  if (verifySetting && !['true', 'false'].includes(verifySetting))
+    problems.push('NEWSDESK_VERIFY_SENDERS must be true or false');
   const cookieSetting = env.NEWSDESK_SECURE_COOKIES;
   if (cookieSetting && !['true', 'false'].includes(cookieSetting))
     problems.push('NEWSDESK_SECURE_COOKIES must be true or false');
@@ -139,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       positiveInt('NEWSDESK_MAX_MESSAGE_MB', env.NEWSDESK_MAX_MESSAGE_MB, 50, problems) * 1024 * 1024,
     secureCookies: cookieSetting === 'true',
     sessionDays: positiveInt('NEWSDESK_SESSION_DAYS', env.NEWSDESK_SESSION_DAYS, 14, problems),
+    verifySenders: verifySetting !== 'false',
+    authServId: env.NEWSDESK_AUTHSERV_ID?.trim() || null,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

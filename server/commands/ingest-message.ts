@@ -254,6 +254,11 @@ export function ingestMessage(
       kind: classification.kind,
       kindReason: classification.kind === 'human' ? null : classification.reason,
       kindProbable: classification.probable,
+      auth: parsed.sender?.verdict?.summary ?? 'none',
+      authDetail: (parsed.sender?.verdict as Record<string, unknown> | null | undefined) ?? null,
+      senderTrust: parsed.sender
+        ? { level: parsed.sender.trust.level, warnings: parsed.sender.trust.warnings }
+        : null,
       duplicateMessageId: reusedMessageId,
       parseError: parsed.parseError,
       threadId,

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import PostalMime, { decodeWords, type Address as PostalAddress, type Email } from 'postal-mime';
 import { normalizeMessageId, parseMessageIdList } from '../domain/message-id.ts';
+import type { SenderTrust } from '../domain/sender-trust.ts';
+import type { AuthVerdict } from './auth/verify.ts';
 import { htmlToText } from '../domain/html-text.ts';
 import { decompressRtf, extractTnef, isTnefAttachment } from './tnef.ts';
 
@@ -37,6 +39,8 @@ export interface ParsedMessage {
   attachments: ParsedAttachment[];
   headers: Map<string, string[]>;
   parseError: string | null;
+  /** Filled by the pipeline after sender verification (DNS), before the message is stored. */
+  sender?: { verdict: AuthVerdict | null; trust: SenderTrust };
 }
 
 export interface ParseOptions {

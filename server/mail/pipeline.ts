@@ -2,6 +2,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import { ingestMessage, type IngestOutcome, type IngestSource } from '../commands/ingest-message.ts';
 import type { EventBus } from '../events.ts';
+import { senderTrust } from '../domain/sender-trust.ts';
+import type { AuthVerdict } from './auth/verify.ts';
 import { parseMessage, type ParsedMessage } from './parse.ts';
 
 export interface Pipeline {
@@ -19,6 +21,8 @@ export interface PipelineDeps {
   now: () => Date;
   ownAddress: string | null;
   logger?: Pick<FastifyBaseLogger, 'error'>;
+  /** DKIM/SPF/DMARC/ARC verification; absent for archive imports, where keys have long rotated. */
+  verify?: (raw: Buffer) => Promise<AuthVerdict>;
 }
 
 /**
@@ -36,6 +40,22 @@ function quarantined(parsed: ParsedMessage, err: unknown): ParsedMessage {
   };
 }
 
+/** Verifies the sender (bounded DNS time) and judges what staff should be told about it. */
+async function assessSender(parsed: ParsedMessage, deps: PipelineDeps): Promise<void> {
+  let verdict: AuthVerdict | null = null;
+  if (deps.verify) {
+    try {
+      verdict = await deps.verify(parsed.raw);
+    } catch (err) {
+      // Verification must never stop mail; the message is simply shown as unverified.
+      deps.logger?.error({ err, messageId: parsed.messageId }, 'sender verification failed');
+    }
+  }
+  const ownDomains = deps.ownAddress ? [deps.ownAddress.split('@')[1]!] : [];
+  const trust = senderTrust(verdict, parsed.from, parsed.headers.get('from')?.[0] ?? '', ownDomains);
+  parsed.sender = { verdict, trust };
+}
+
 /** The one ingest path shared by IMAP sync and `newsdesk mail import`. */
 export function createPipeline(deps: PipelineDeps): Pipeline {
   return {
@@ -45,6 +65,7 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       if (meta?.oversizedBytes) {
         parsed.parseError = `too large to download (${meta.oversizedBytes} bytes); the original is still on the mail server`;
       }
+      await assessSender(parsed, deps);
       let outcome: IngestOutcome;
       try {
         outcome = ingestMessage(deps.db, parsed, source, { ownAddress: deps.ownAddress, now });

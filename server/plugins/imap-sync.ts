@@ -1,4 +1,6 @@
+import { promises as dnsPromises } from 'node:dns';
 import fp from 'fastify-plugin';
+import { verifySender, type Resolver } from '../mail/auth/verify.ts';
 import type { Config } from '../config.ts';
 import { MailboxSupervisor } from '../mail/imap/supervisor.ts';
 import type { BackoffPolicy } from '../mail/imap/backoff.ts';
@@ -13,19 +15,34 @@ declare module 'fastify' {
 
 export interface ImapSyncOptions {
   config: Config;
+  /** DNS for sender verification; tests pass a fake one (never live DNS). */
+  resolverOverride?: Resolver;
   backoff?: BackoffPolicy;
   socketTimeoutMs?: number;
 }
 
 /** Starts one supervisor per configured folder once the app is ready; stops them on close. */
 export default fp<ImapSyncOptions>(
-  async (app, { config, backoff, socketTimeoutMs }) => {
+  async (app, { config, backoff, socketTimeoutMs, resolverOverride }) => {
+    const resolver =
+      resolverOverride ?? ((name: string, rrtype: string) => dnsPromises.resolve(name, rrtype));
     const pipeline = createPipeline({
       db: app.db,
       bus: app.bus,
       now: app.now,
       ownAddress: config.address,
       logger: app.log,
+      ...(config.verifySenders
+        ? {
+            verify: (raw: Buffer) =>
+              verifySender(raw, {
+                resolver,
+                authServId: config.authServId ?? 'newsdesk.invalid',
+                trustReceived: config.authServId !== null,
+                timeoutMs: 3_000,
+              }),
+          }
+        : {}),
     });
     app.decorate('pipeline', pipeline);
     const supervisors: MailboxSupervisor[] = [];

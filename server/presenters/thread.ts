@@ -153,6 +153,7 @@ export function toApiMessage(row: MessageRow, files: AttachmentRow[]): Message {
     kindReason: row.kindReason,
     kindProbable: row.kindProbable,
     auth: row.auth,
+    senderTrust: row.senderTrust ?? null,
     text: row.text,
     inReplyTo: row.inReplyTo,
     duplicateMessageId: row.duplicateMessageId,

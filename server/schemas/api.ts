@@ -86,6 +86,13 @@ export const MessageSchema = Type.Object({
   kindReason: Nullable(Type.String()),
   kindProbable: Type.Boolean(),
   auth: Type.String(),
+  // "verified", "unverified" or "possible-spoof", with sentences saying why; null before verification existed.
+  senderTrust: Nullable(
+    Type.Object({
+      level: Type.String(),
+      warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+    }),
+  ),
   text: Type.String(),
   inReplyTo: Nullable(Type.String()),
   duplicateMessageId: Type.Boolean(),

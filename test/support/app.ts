@@ -55,6 +55,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     db,
     logger: { level: config.logLevel },
     imapBackoff: { baseMs: 100, capMs: 1_000, authCapMs: 2_000 },
+    // Sender verification runs as in production, against a DNS that knows nothing (never live DNS).
+    resolver: async (name) => {
+      throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
+    },
   });
   let url = '';
   if (options.listen !== false) {

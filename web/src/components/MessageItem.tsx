@@ -28,6 +28,12 @@ function AddressList({ list }: { list: Address[] }) {
   );
 }
 
+const TRUST_LABELS: Record<string, string> = {
+  verified: 'Verified sender',
+  unverified: 'Unverified',
+  'possible-spoof': 'Possible spoof',
+};
+
 const KIND_LABELS: Record<string, string> = {
   'auto-reply': 'Auto-reply',
   bounce: 'Bounce',
@@ -46,6 +52,15 @@ export function MessageItem({ message: m }: { message: Message }) {
       <header class="message-head">
         <div class="message-from" data-testid="message-from">
           {m.direction === 'out' && <span class="tag tag-out">Sent</span>}
+          {m.direction === 'in' && m.senderTrust && (
+            <span
+              class={`tag ${m.senderTrust.level === 'verified' ? 'tag-out' : m.senderTrust.level === 'possible-spoof' ? 'tag-danger' : 'tag-muted'}`}
+              data-testid="sender-trust"
+              title={m.senderTrust.warnings.map((w) => w.message).join('\n') || undefined}
+            >
+              {TRUST_LABELS[m.senderTrust.level] ?? m.senderTrust.level}
+            </span>
+          )}
           {m.kind !== 'human' && (
             <span class="tag tag-warn" data-testid="message-kind" title={m.kindReason ?? undefined}>
               {KIND_LABELS[m.kind] ?? m.kind}
@@ -83,8 +98,16 @@ export function MessageItem({ message: m }: { message: Message }) {
         )}
       </header>
 
-      {(m.parseError || m.duplicateMessageId) && (
+      {(m.parseError ||
+        m.duplicateMessageId ||
+        (m.senderTrust?.level === 'possible-spoof' && m.senderTrust.warnings.length > 0)) && (
         <ul class="message-flags">
+          {m.senderTrust?.level === 'possible-spoof' &&
+            m.senderTrust.warnings.map((w) => (
+              <li key={w.code} class="flag flag-error" data-testid="sender-warning">
+                <span dir="auto">{w.message}</span>
+              </li>
+            ))}
           {m.parseError && (
             <li class="flag flag-error" data-testid="message-parse-error">
               This message could not be read completely: <span dir="auto">{m.parseError}</span>{' '}
