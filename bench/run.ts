@@ -11,13 +11,17 @@
 import * as os from 'node:os';
 import { runIngest } from './ingest.ts';
 import { runLatency } from './latency.ts';
+import { runMatchingBench } from './matching.ts';
+import { runMatchingPipelineBench } from './matching-pipeline.ts';
+import { runReplyStrippingBench } from './reply-stripping.ts';
 import { log, type Section } from './util.ts';
 
-type Bench = 'ingest' | 'latency';
+type Bench = 'ingest' | 'latency' | 'matching' | 'replies';
 
 /** A bad argument or setting: reported as one line, without a stack trace. */
 class UsageError extends Error {}
-const ALL: Bench[] = ['ingest', 'latency'];
+const ALL: Bench[] = ['ingest', 'latency', 'matching', 'replies'];
+const isBench = (value: string | undefined): value is Bench => ALL.includes(value as Bench);
 
 function parseArgs(argv: string[]): { only: Bench[] } {
   let only: Bench[] = ALL;
@@ -25,10 +29,10 @@ function parseArgs(argv: string[]): { only: Bench[] } {
     const arg = argv[i]!;
     const value = arg === '--only' ? argv[++i] : arg.startsWith('--only=') ? arg.slice('--only='.length) : undefined;
     if (arg === '--only' || arg.startsWith('--only=')) {
-      if (value !== 'ingest' && value !== 'latency') throw new UsageError(`--only takes ingest or latency, got ${value ?? 'nothing'}`);
+      if (!isBench(value)) throw new UsageError(`--only takes ${ALL.join(', ')}; got ${value ?? 'nothing'}`);
       only = [value];
     } else if (arg === '--help' || arg === '-h') {
-      console.log('usage: npm run bench [-- --only ingest|latency]   (env BENCH_MESSAGES, default 5000)');
+      console.log(`usage: npm run bench [-- --only ${ALL.join('|')}]   (env BENCH_MESSAGES, default 5000)`);
       process.exit(0);
     } else {
       throw new UsageError(`unknown argument ${arg}`);
@@ -56,11 +60,21 @@ async function main(): Promise<void> {
   const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
   const sections: Section[] = [];
   for (const bench of only) {
-    const section =
-      bench === 'ingest'
-        ? await runIngest({ messages, ...(process.env.BENCH_CPU_PROFILE ? { cpuProfile: process.env.BENCH_CPU_PROFILE } : {}) })
-        : await runLatency({ probes: 50 });
-    sections.push(section);
+    if (bench === 'ingest') {
+      sections.push(
+        await runIngest({ messages, ...(process.env.BENCH_CPU_PROFILE ? { cpuProfile: process.env.BENCH_CPU_PROFILE } : {}) }),
+      );
+    } else if (bench === 'latency') {
+      sections.push(await runLatency({ probes: 50 }));
+    } else if (bench === 'matching') {
+      log('matching: pure matcher on the dev set and a 10,000-release catalogue, then the real pipeline');
+      const pure = await runMatchingBench();
+      const pipeline = await runMatchingPipelineBench();
+      sections.push({ title: 'Release matching', lines: [...pure.split('\n'), '', ...pipeline.split('\n')] });
+    } else {
+      log('replies: reply-stripping fixture sets');
+      sections.push({ title: 'Reply stripping', lines: (await runReplyStrippingBench()).split('\n') });
+    }
   }
 
   const out: string[] = [
