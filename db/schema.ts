@@ -98,6 +98,9 @@ export const threads = sqliteTable(
       .notNull()
       .default('normal'),
     deadline: integer('deadline', { mode: 'timestamp_ms' }),
+    // A deadline read from the journalist's words, for staff to accept or change.
+    deadlineSuggestedAt: integer('deadline_suggested_at', { mode: 'timestamp_ms' }),
+    deadlineSuggestionText: text('deadline_suggestion_text'),
     tags: text('tags', { mode: 'json' })
       .$type<string[]>()
       .notNull()

@@ -29,6 +29,8 @@ export interface Config {
   readonly verifySenders: boolean;
   /** The authserv-id (usually the MX host name) in the Authentication-Results our own MX adds. */
   readonly authServId: string | null;
+  /** The newsdesk's time zone, for deadlines written without one ("by 5pm"). */
+  readonly timeZone: string;
 }
 
 export class ConfigError extends Error {
@@ -83,6 +85,16 @@ function positiveInt(name: string, raw: string | undefined, fallback: number, pr
     return fallback;
   }
   return n;
+}
+
+function validTimeZone(raw: string | undefined, problems: string[]): string {
+  const zone = raw?.trim() || 'Europe/London';
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    problems.push(`NEWSDESK_TIMEZONE is not an IANA time zone: "${zone}"`);
+  }
+  return zone;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -148,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     sessionDays: positiveInt('NEWSDESK_SESSION_DAYS', env.NEWSDESK_SESSION_DAYS, 14, problems),
     verifySenders: verifySetting !== 'false',
     authServId: env.NEWSDESK_AUTHSERV_ID?.trim() || null,
+    timeZone: validTimeZone(env.NEWSDESK_TIMEZONE, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

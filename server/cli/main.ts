@@ -115,6 +115,7 @@ async function main(argv: string[]): Promise<number> {
         bus: new EventBus(),
         now: () => new Date(),
         ownAddress: config.address,
+        timeZone: config.timeZone,
       });
       let stored = 0;
       let duplicates = 0;

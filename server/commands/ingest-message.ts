@@ -7,6 +7,8 @@ import { sha256Hex as createContentHash, type ParsedMessage } from '../mail/pars
 import { presentThread, toApiMessage } from '../presenters/thread.ts';
 import { ingestStatements, type IngestStatements } from './ingest-statements.ts';
 import { classifyMessage } from '../domain/classify/index.ts';
+import { extractDeadline } from '../domain/deadline/index.ts';
+import { splitReplyText } from '../domain/quotes/index.ts';
 import { splitQuoted } from '../domain/release-match/index.ts';
 import { matchEnquiry } from '../releases/catalogue.ts';
 import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
@@ -20,6 +22,8 @@ export interface IngestOptions {
   /** The newsdesk's own address: mail from it is outgoing, not a new enquiry. */
   ownAddress: string | null;
   now: Date;
+  /** The newsdesk's IANA time zone, for deadlines written without one. */
+  timeZone?: string;
   /** How far back the subject fallback looks for the same correspondent's conversation. */
   subjectWindowDays?: number;
 }
@@ -101,6 +105,22 @@ function reopenThread(tx: Tx, threadId: number, now: Date): void {
   tx.update(threads)
     .set({ status: 'open', updatedAt: now })
     .where(and(eq(threads.id, threadId), inArray(threads.status, ['waiting', 'answered', 'closed'])))
+    .run();
+}
+
+/** Reads a deadline from the journalist's own new words, as a suggestion until staff set one. */
+function suggestDeadline(tx: Tx, threadId: number, parsed: ParsedMessage, timeZone: string, now: Date): void {
+  const thread = tx
+    .select({ deadline: threads.deadline })
+    .from(threads)
+    .where(eq(threads.id, threadId))
+    .get();
+  if (!thread || thread.deadline !== null) return;
+  const found = extractDeadline(splitReplyText(parsed.text).newText, parsed.date, timeZone);
+  if (!found) return;
+  tx.update(threads)
+    .set({ deadlineSuggestedAt: found.at, deadlineSuggestionText: found.text, updatedAt: now })
+    .where(eq(threads.id, threadId))
     .run();
 }
 
@@ -285,6 +305,7 @@ export function ingestMessage(
       // Only a person's words reopen a conversation; auto-replies and bounces never do.
       if (!threadCreated) reopenThread(tx, threadId, now);
       if (!parsed.parseError) linkRelease(tx, db, threadId, parsed, now);
+      suggestDeadline(tx, threadId, parsed, options.timeZone ?? 'Europe/London', now);
     }
     advanceCheckpoint(st, source, now);
 

@@ -20,6 +20,7 @@ export interface PipelineDeps {
   bus: EventBus;
   now: () => Date;
   ownAddress: string | null;
+  timeZone?: string;
   logger?: Pick<FastifyBaseLogger, 'error'>;
   /** DKIM/SPF/DMARC/ARC verification; absent for archive imports, where keys have long rotated. */
   verify?: (raw: Buffer) => Promise<AuthVerdict>;
@@ -66,19 +67,21 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
         parsed.parseError = `too large to download (${meta.oversizedBytes} bytes); the original is still on the mail server`;
       }
       await assessSender(parsed, deps);
+      const options = {
+        ownAddress: deps.ownAddress,
+        now,
+        ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
+      };
       let outcome: IngestOutcome;
       try {
-        outcome = ingestMessage(deps.db, parsed, source, { ownAddress: deps.ownAddress, now });
+        outcome = ingestMessage(deps.db, parsed, source, options);
       } catch (err) {
         // A second failure means the store itself is failing: let the caller retry later.
         deps.logger?.error(
           { err, messageId: parsed.messageId },
           'ingest failed; storing the message in a reduced form',
         );
-        outcome = ingestMessage(deps.db, quarantined(parsed, err), source, {
-          ownAddress: deps.ownAddress,
-          now,
-        });
+        outcome = ingestMessage(deps.db, quarantined(parsed, err), source, options);
       }
       deps.bus.publish(outcome.events);
       return outcome;

@@ -31,6 +31,7 @@ export default fp<ImapSyncOptions>(
       bus: app.bus,
       now: app.now,
       ownAddress: config.address,
+      timeZone: config.timeZone,
       logger: app.log,
       ...(config.verifySenders
         ? {

@@ -19,6 +19,8 @@ const summaryColumns = {
   status: threads.status,
   priority: threads.priority,
   deadline: threads.deadline,
+  deadlineSuggestedAt: threads.deadlineSuggestedAt,
+  deadlineSuggestionText: threads.deadlineSuggestionText,
   tags: threads.tags,
   messageCount: threads.messageCount,
   firstMessageAt: threads.firstMessageAt,
@@ -60,6 +62,10 @@ function toSummary(row: SummaryRow): ThreadSummary {
         ? { id: row.assigneeId, name: row.assigneeName }
         : null,
     deadline: row.deadline ? row.deadline.toISOString() : null,
+    deadlineSuggestion:
+      row.deadlineSuggestedAt && row.deadlineSuggestionText
+        ? { at: row.deadlineSuggestedAt.toISOString(), text: row.deadlineSuggestionText }
+        : null,
     tags: row.tags ?? [],
     correspondent: row.contactEmail ? { name: row.contactName, email: row.contactEmail } : null,
     messageCount: row.messageCount,

@@ -61,6 +61,10 @@ export const ThreadSummarySchema = Type.Object({
   priority: Type.String(),
   assignee: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
   deadline: Nullable(Type.String({ format: 'date-time' })),
+  // Read from the journalist's words ("by 5pm UK time"); staff accept it by setting `deadline`.
+  deadlineSuggestion: Nullable(
+    Type.Object({ at: Type.String({ format: 'date-time' }), text: Type.String() }),
+  ),
   tags: Type.Array(Type.String()),
   correspondent: Nullable(AddressSchema),
   messageCount: Type.Integer(),
@@ -158,5 +162,9 @@ export const ReleasePatchSchema = Type.Partial(ReleaseInputSchema);
 export const ReleaseListSchema = Type.Object({ releases: Type.Array(ReleaseSchema) });
 
 export const ThreadReleaseBodySchema = Type.Object({ releaseId: Nullable(Type.Integer({ minimum: 1 })) });
+
+export const ThreadDeadlineBodySchema = Type.Object({
+  deadline: Nullable(Type.String({ format: 'date-time' })),
+});
 
 export const IdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }) });

@@ -142,4 +142,30 @@ describe('threads API', () => {
       expect.arrayContaining(['/api/threads', '/api/threads/{id}', '/api/health', '/api/session']),
     );
   });
+
+  it('lets staff set and clear a deadline, rejecting nonsense', async () => {
+    const threadId = (await t.app.inject({ url: '/api/threads', headers: { cookie } })).json().threads[0].id;
+    const set = await t.app.inject({
+      method: 'PUT',
+      url: `/api/threads/${threadId}/deadline`,
+      headers: { cookie },
+      payload: { deadline: '2026-11-16T17:00:00.000Z' },
+    });
+    expect(set.statusCode).toBe(200);
+    expect(set.json().deadline).toBe('2026-11-16T17:00:00.000Z');
+    const bad = await t.app.inject({
+      method: 'PUT',
+      url: `/api/threads/${threadId}/deadline`,
+      headers: { cookie },
+      payload: { deadline: 'tomorrow-ish' },
+    });
+    expect(bad.statusCode).toBe(400);
+    const cleared = await t.app.inject({
+      method: 'PUT',
+      url: `/api/threads/${threadId}/deadline`,
+      headers: { cookie },
+      payload: { deadline: null },
+    });
+    expect(cleared.json().deadline).toBeNull();
+  });
 });

@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { setThreadRelease } from '../../commands/releases.ts';
+import { setThreadDeadline } from '../../commands/thread-deadline.ts';
 import { AppError } from '../../errors.ts';
 import { presentThread, presentThreadDetail, presentThreadPage } from '../../presenters/thread.ts';
 import {
   ErrorSchema,
   IdParamsSchema,
+  ThreadDeadlineBodySchema,
   ThreadReleaseBodySchema,
   ThreadSummarySchema,
   ThreadDetailSchema,
@@ -59,6 +61,27 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const user = request.user!;
       const events = setThreadRelease(app.db, request.params.id, request.body.releaseId, user, app.now());
       app.bus.publish(events);
+      return presentThread(app.db, request.params.id)!;
+    },
+  );
+
+  app.put(
+    '/api/threads/:id/deadline',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Set, accept (send the suggested time) or clear (null) the deadline',
+        params: IdParamsSchema,
+        body: ThreadDeadlineBodySchema,
+        response: { 200: ThreadSummarySchema, 400: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const raw = request.body.deadline;
+      const deadline = raw === null ? null : new Date(raw);
+      if (deadline && Number.isNaN(deadline.getTime()))
+        throw new AppError('invalid_deadline', 400, `not a date: ${raw}`);
+      app.bus.publish(setThreadDeadline(app.db, request.params.id, deadline, request.user!.id, app.now()));
       return presentThread(app.db, request.params.id)!;
     },
   );

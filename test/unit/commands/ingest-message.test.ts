@@ -116,12 +116,36 @@ describe('ingestMessage', () => {
     const threadId = first.status === 'stored' ? first.threadId : 0;
     db.update(threads).set({ status: 'answered' }).where(eq(threads.id, threadId)).run();
 
-    await ingest(mail('oof@x', 'I am away', ['In-Reply-To: <e1@x>', 'Auto-Submitted: auto-replied'], 'Automatic reply: Briefing'), at(2));
+    await ingest(
+      mail(
+        'oof@x',
+        'I am away',
+        ['In-Reply-To: <e1@x>', 'Auto-Submitted: auto-replied'],
+        'Automatic reply: Briefing',
+      ),
+      at(2),
+    );
     const auto = db.select().from(messages).where(eq(messages.messageId, 'oof@x')).get()!;
     expect(auto).toMatchObject({ kind: 'auto-reply', kindReason: expect.stringMatching(/Auto-Submitted/) });
     expect(db.select().from(threads).where(eq(threads.id, threadId)).get()!.status).toBe('answered');
 
     await ingest(mail('e2@x', 'one more thing', ['In-Reply-To: <e1@x>']), at(3));
     expect(db.select().from(threads).where(eq(threads.id, threadId)).get()!.status).toBe('open');
+  });
+
+  it("suggests the deadline written in the journalist's own words, not in quoted history", async () => {
+    const first = await ingest(
+      mail(
+        'd1@x',
+        'Could you comment? Our deadline is 5pm today.\n\nOn Tue, someone wrote:\n> reply by noon tomorrow',
+        ['Date: Thu, 19 Nov 2026 10:00:00 +0000'],
+      ),
+      at(1),
+    );
+    const threadId = first.status === 'stored' ? first.threadId : 0;
+    const thread = db.select().from(threads).where(eq(threads.id, threadId)).get()!;
+    expect(thread.deadlineSuggestedAt?.toISOString()).toBe('2026-11-19T17:00:00.000Z');
+    expect(thread.deadlineSuggestionText).toMatch(/5pm/);
+    expect(thread.deadline).toBeNull();
   });
 });

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { useApp } from '../context.ts';
-import { safeHttpUrl } from '../format.ts';
+import { absoluteTime, safeHttpUrl } from '../format.ts';
 import { MessageItem } from './MessageItem.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
@@ -74,6 +74,21 @@ export function ThreadDetail() {
                   </span>
                 )}
               </span>
+            )}
+            {t.deadline ? (
+              <span class="row-release" data-testid="thread-deadline">
+                Deadline: <time dateTime={t.deadline}>{absoluteTime(t.deadline)}</time>
+              </span>
+            ) : (
+              t.deadlineSuggestion && (
+                <span class="row-release" data-testid="deadline-suggestion">
+                  Suggested deadline:{' '}
+                  <time dateTime={t.deadlineSuggestion.at}>{absoluteTime(t.deadlineSuggestion.at)}</time>{' '}
+                  <span class="match-reason">
+                    (from “<bdi dir="auto">{t.deadlineSuggestion.text}</bdi>”)
+                  </span>
+                </span>
+              )
             )}
             {!t.release && t.match && (
               <span class="row-release match-none" data-testid="match-reason">
