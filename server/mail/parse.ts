@@ -4,6 +4,7 @@ import { normalizeMessageId, parseMessageIdList } from '../domain/message-id.ts'
 import type { SenderTrust } from '../domain/sender-trust.ts';
 import type { AuthVerdict } from './auth/verify.ts';
 import { htmlToText } from '../domain/html-text.ts';
+import { withoutControlHeaders } from './strip-control-headers.ts';
 import { decompressRtf, extractTnef, isTnefAttachment } from './tnef.ts';
 
 export interface ParsedAddress {
@@ -258,7 +259,7 @@ function unpackTnef(attachments: ParsedAttachment[]): {
 export async function parseMessage(raw: Buffer, options: ParseOptions): Promise<ParsedMessage> {
   const rawSha256 = sha256Hex(raw);
   const contentHash = contentHashOf(raw);
-  const headers = readRawHeaders(raw);
+  const headers = withoutControlHeaders(readRawHeaders(raw));
   let email: Email | null = null;
   let parseError: string | null = null;
   try {

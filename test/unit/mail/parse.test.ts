@@ -145,4 +145,14 @@ describe('parseMessage', () => {
     expect(parsed.inReplyTo).toEqual(['p2@x.test']);
     expect(parsed.references).toEqual(['p1@x.test', 'p2@x.test']);
   });
+
+  it('drops inbound X-Newsdesk-* control headers before anything reads them, keeping the raw bytes', async () => {
+    const bytes = raw(
+      ['From: a@b.test', 'X-Newsdesk-Thread: 42', 'x-newsdesk-direction: out', 'Subject: s'],
+      'x',
+    );
+    const parsed = await parseMessage(bytes, { now });
+    expect([...parsed.headers.keys()].filter((k) => k.startsWith('x-newsdesk'))).toEqual([]);
+    expect(parsed.raw.toString('latin1')).toContain('X-Newsdesk-Thread: 42');
+  });
 });
