@@ -14,10 +14,20 @@ import { appendEvents, type Tx } from './append-events.ts';
  * original's family as soon as both are present, whichever was imported first.
  */
 function resolveFamilies(tx: Tx): void {
-  tx.run(sql`update ${releases} set family_id = id
-    where translation_of_url is null or translation_of_url not in (select url from ${releases})`);
-  tx.run(sql`update ${releases} set family_id = (select o.family_id from ${releases} o where o.url = ${releases}.translation_of_url)
-    where translation_of_url in (select url from ${releases})`);
+  // Each release points at its root: follow translation_of up a chain (translation of a
+  // translation), stopping at a release whose original is absent, and never looping on a cycle.
+  tx.run(sql`with recursive chain(id, root, depth) as (
+      select id, id, 0 from ${releases}
+      union all
+      select chain.id, parent.id, chain.depth + 1
+      from chain
+      join ${releases} child on child.id = chain.root
+      join ${releases} parent on parent.url = child.translation_of_url and parent.id <> child.id
+      where chain.depth < 10
+    )
+    update ${releases} set family_id = (
+      select root from chain where chain.id = ${releases}.id order by depth desc limit 1
+    )`);
 }
 
 function rowValues(input: ReleaseInput, now: Date) {
@@ -144,7 +154,14 @@ export function deleteRelease(db: Db, id: number, now: Date): SequencedEvent[] {
       .map((t) => t.id);
     if (linked.length > 0) {
       tx.update(threads)
-        .set({ releaseId: null, matchConfidence: null, matchReason: null, updatedAt: now })
+        // Unlinked by the deletion, not by a person: matching may link them again.
+        .set({
+          releaseId: null,
+          matchConfidence: null,
+          matchReason: null,
+          releaseLinkedBy: null,
+          updatedAt: now,
+        })
         .where(inArray(threads.id, linked))
         .run();
     }

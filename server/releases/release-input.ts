@@ -56,6 +56,8 @@ export function validateReleaseInput(value: unknown, where: string): ReleaseInpu
   // Line ends normalised; everything else (Arabic included) is kept byte for byte.
   const body = (text('body', false) ?? '').replace(/\r\n?/g, '\n');
   const translationOf = text('translation_of', false)?.trim() || null;
+  if (translationOf !== null && translationOf === url)
+    throw new ReleaseInputError(`${where}: "translation_of" names the release itself`);
   return {
     url,
     title,

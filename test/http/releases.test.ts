@@ -86,9 +86,21 @@ describe('releases API', () => {
     );
     expect(arabic.json()).toMatchObject({ familyId: id, translations: [{ id, language: 'en' }] });
 
-    const patched = await api('PATCH', `/api/releases/${id}`, { title: 'Harbour at Port Elin reopens' });
+    const patched = await api('PATCH', `/api/releases/${id}`, {
+      title: '  Harbour at Port Elin reopens ',
+      language: ' EN ',
+    });
     expect(patched.statusCode).toBe(200);
-    expect(patched.json().title).toBe('Harbour at Port Elin reopens');
+    expect(patched.json()).toMatchObject({ title: 'Harbour at Port Elin reopens', language: 'en' });
+    expect(
+      (
+        await api(
+          'POST',
+          '/api/releases',
+          release({ url: 'https://example.gov/x', translation_of: 'https://example.gov/x' }),
+        )
+      ).statusCode,
+    ).toBe(400);
     expect((await api('PATCH', `/api/releases/${id}`, { published_at: 'soon' })).statusCode).toBe(400);
 
     const list = (await api('GET', '/api/releases')).json().releases;
@@ -195,5 +207,52 @@ describe.skipIf(!sharedPresent)('newsdesk releases import of the catalogue and t
     }
     const seedRelease = catalogue.find((r) => r.url === seedUrl)!;
     expect(seedText).toContain(seedRelease.title);
+  });
+});
+
+describe('translation families', () => {
+  let t: TestApp;
+  let cookie: string;
+  beforeAll(async () => {
+    t = await startTestApp({ listen: false });
+    cookie = await t.login();
+  });
+  afterAll(async () => t.close());
+
+  it('resolves a chain of translations to its root whatever the import order', async () => {
+    const r = (url: string, translationOf?: string) => ({
+      url,
+      title: url,
+      language: 'en',
+      published_at: '2026-01-01T00:00:00Z',
+      body: '',
+      ...(translationOf ? { translation_of: translationOf } : {}),
+    });
+    // C translates B, B translates A; A arrives last.
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/releases',
+      headers: { cookie },
+      payload: [r('https://x.test/c', 'https://x.test/b')],
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/releases',
+      headers: { cookie },
+      payload: [r('https://x.test/b', 'https://x.test/a')],
+    });
+    await t.app.inject({
+      method: 'POST',
+      url: '/api/releases',
+      headers: { cookie },
+      payload: [r('https://x.test/a')],
+    });
+    const list = (await t.app.inject({ url: '/api/releases', headers: { cookie } })).json().releases as {
+      id: number;
+      url: string;
+      familyId: number;
+    }[];
+    const a = list.find((x) => x.url === 'https://x.test/a')!;
+    expect(list.map((x) => x.familyId)).toEqual([a.id, a.id, a.id]);
   });
 });

@@ -35,7 +35,17 @@ describe('threads API', () => {
   afterAll(async () => t.close());
 
   it('refuses every non-public route without a session', async () => {
-    for (const url of ['/api/threads', '/api/threads/1', '/api/session', '/api/docs/json', '/api/nope']) {
+    for (const url of [
+      '/api/threads',
+      '/api/threads/1',
+      '/api/session',
+      '/api/docs/json',
+      '/api/nope',
+      // The router decodes paths: an encoded "a" must not slip past the session check.
+      '/%61pi/threads',
+      '/%61pi/releases',
+      '/api/%74hreads',
+    ]) {
       const response = await t.app.inject({ method: 'GET', url });
       expect(response.statusCode, url).toBe(401);
     }

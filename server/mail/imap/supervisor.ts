@@ -83,6 +83,8 @@ export class MailboxSupervisor {
   start(): void {
     if (this.#loop) return;
     this.#stopping = false;
+    // A stop() aborted the old controller; waits after a restart must sleep again.
+    this.#abort = new AbortController();
     this.#loop = this.#run().catch((err: unknown) => {
       this.#options.logger.error({ err }, 'mailbox supervisor stopped unexpectedly');
       this.#setState('error', (err as Error).message);

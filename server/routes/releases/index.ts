@@ -144,7 +144,7 @@ const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!existing) throw new AppError('not_found', 404, `no release ${request.params.id}`);
       const row = app.db.select().from(releases).where(eq(releases.id, request.params.id)).get()!;
       // Validate the merged result so a patch cannot leave an invalid release behind.
-      checked(() =>
+      const validated = checked(() =>
         validateReleaseInput(
           {
             url: row.url,
@@ -158,7 +158,7 @@ const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'release',
         ),
       );
-      app.bus.publish(updateRelease(app.db, request.params.id, request.body, app.now()));
+      app.bus.publish(updateRelease(app.db, request.params.id, validated, app.now()));
       return presentRelease(app.db, request.params.id)!;
     },
   );
