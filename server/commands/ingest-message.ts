@@ -1,12 +1,17 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { messages, threads } from '../../db/schema.ts';
-import { chooseThread, referencedIds, type SubjectCandidate } from '../domain/threading.ts';
+import {
+  chooseThread,
+  referencedIds,
+  type SubjectCandidate,
+  type ThreadDecision,
+} from '../domain/threading.ts';
 import { normalizeSubject } from '../domain/subject.ts';
 import { sha256Hex as createContentHash, type ParsedMessage } from '../mail/parse.ts';
 import { presentThread, toApiMessage } from '../presenters/thread.ts';
 import { ingestStatements, type IngestStatements } from './ingest-statements.ts';
-import { classifyMessage } from '../domain/classify/index.ts';
+import { classifyMessage, type Classification } from '../domain/classify/index.ts';
 import { extractDeadline } from '../domain/deadline/index.ts';
 import { splitReplyText } from '../domain/quotes/index.ts';
 import { splitQuoted } from '../domain/release-match/index.ts';
@@ -24,6 +29,11 @@ export interface IngestOptions {
   now: Date;
   /** The newsdesk's IANA time zone, for deadlines written without one. */
   timeZone?: string;
+  /**
+   * Store only: no classification, threading by subject, release link or deadline. The fallback for
+   * a message that trips a bug in those steps, so it is still kept and shown, in a thread of its own.
+   */
+  minimal?: boolean;
   /** How far back the subject fallback looks for the same correspondent's conversation. */
   subjectWindowDays?: number;
 }
@@ -116,7 +126,12 @@ function suggestDeadline(tx: Tx, threadId: number, parsed: ParsedMessage, timeZo
     .where(eq(threads.id, threadId))
     .get();
   if (!thread || thread.deadline !== null) return;
-  const found = extractDeadline(splitReplyText(parsed.text).newText, parsed.date, timeZone);
+  // Journalists state deadlines up front; reading only the start keeps long mail cheap.
+  const found = extractDeadline(
+    splitReplyText(parsed.text.slice(0, 20_000)).newText.slice(0, 4_000),
+    parsed.date,
+    timeZone,
+  );
   if (!found) return;
   tx.update(threads)
     .set({ deadlineSuggestedAt: found.at, deadlineSuggestionText: found.text, updatedAt: now })
@@ -141,6 +156,7 @@ function linkRelease(tx: Tx, db: Db, threadId: number, parsed: ParsedMessage, no
   if (!thread || thread.linkedBy === 'staff') return;
   const { newText, quotedText } = splitQuoted(parsed.text);
   const match = matchEnquiry(db, { subject: parsed.subject, newText, quotedText, date: parsed.date });
+  if (!match) return;
   if (match.releaseId === null) {
     // Unlinked threads keep the best guess and why it was not enough, for staff who choose by hand.
     if (thread.releaseId === null) {
@@ -201,7 +217,9 @@ export function ingestMessage(
     const reusedMessageId = !parsed.messageIdSynthetic && st.otherContentSameId.get(identity) !== undefined;
 
     const direction = options.ownAddress && parsed.from.address === options.ownAddress ? 'out' : 'in';
-    const classification = classifyMessage(parsed);
+    const classification: Classification = options.minimal
+      ? { kind: 'human', suppressAutoAck: true, probable: false, reason: 'not classified' }
+      : classifyMessage(parsed);
     const correspondent = direction === 'in' ? parsed.from : (parsed.to[0] ?? { name: null, address: '' });
     const subject = normalizeSubject(parsed.subject);
     const refs = referencedIds({
@@ -212,27 +230,29 @@ export function ingestMessage(
     const referenced = refs.flatMap((messageId) => st.threadsOfMessageId.all({ messageId }));
     const referencing = st.threadsReferencing.all({ messageId: parsed.messageId });
     const windowDays = options.subjectWindowDays ?? 30;
-    const decision = chooseThread(
-      {
-        messageId: parsed.messageId,
-        inReplyTo: parsed.inReplyTo,
-        references: parsed.references,
-        subject: parsed.subject,
-        correspondent: correspondent.address,
-        date: parsed.date,
-      },
-      {
-        referenced,
-        referencing,
-        subjectCandidates: findSubjectCandidates(
-          st,
-          subject.base,
-          new Date(parsed.date.getTime() - windowDays * 86_400_000),
-        ),
-        now,
-        windowDays,
-      },
-    );
+    const decision: ThreadDecision = options.minimal
+      ? { kind: 'new' }
+      : chooseThread(
+          {
+            messageId: parsed.messageId,
+            inReplyTo: parsed.inReplyTo,
+            references: parsed.references,
+            subject: parsed.subject,
+            correspondent: correspondent.address,
+            date: parsed.date,
+          },
+          {
+            referenced,
+            referencing,
+            subjectCandidates: findSubjectCandidates(
+              st,
+              subject.base,
+              new Date(parsed.date.getTime() - windowDays * 86_400_000),
+            ),
+            now,
+            windowDays,
+          },
+        );
 
     putBlob(st, parsed.rawSha256, parsed.raw);
     const contactId = upsertContact(st, correspondent.address, correspondent.name, now);
@@ -301,7 +321,7 @@ export function ingestMessage(
     });
     recordLocation(st, source, messageRow.id);
     refreshThreadTotals(st, threadId, now);
-    if (direction === 'in' && classification.kind === 'human') {
+    if (direction === 'in' && classification.kind === 'human' && !options.minimal) {
       // Only a person's words reopen a conversation; auto-replies and bounces never do.
       if (!threadCreated) reopenThread(tx, threadId, now);
       if (!parsed.parseError) linkRelease(tx, db, threadId, parsed, now);

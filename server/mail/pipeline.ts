@@ -76,12 +76,14 @@ export function createPipeline(deps: PipelineDeps): Pipeline {
       try {
         outcome = ingestMessage(deps.db, parsed, source, options);
       } catch (err) {
+        // The store itself failing (disk full, locked) is worth a retry later, not a reduced copy.
+        if ((err as Error).name === 'SqliteError') throw err;
         // A second failure means the store itself is failing: let the caller retry later.
         deps.logger?.error(
           { err, messageId: parsed.messageId },
           'ingest failed; storing the message in a reduced form',
         );
-        outcome = ingestMessage(deps.db, quarantined(parsed, err), source, options);
+        outcome = ingestMessage(deps.db, quarantined(parsed, err), source, { ...options, minimal: true });
       }
       deps.bus.publish(outcome.events);
       return outcome;

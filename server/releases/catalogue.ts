@@ -49,6 +49,9 @@ export function releaseIndex(db: Db): ReleaseIndex {
 }
 
 /** Which release an enquiry is about, against the current catalogue. */
-export function matchEnquiry(db: Db, enquiry: EnquiryText): MatchResult {
-  return matchRelease(releaseIndex(db), enquiry);
+export function matchEnquiry(db: Db, enquiry: EnquiryText): MatchResult | null {
+  const index = releaseIndex(db);
+  // No catalogue yet: nothing to link, and nothing worth computing.
+  if (index.releases.length === 0) return null;
+  return matchRelease(index, enquiry);
 }

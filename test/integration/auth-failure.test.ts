@@ -40,8 +40,11 @@ describe.skipIf(!mailStackAvailable().ok)('I-10: wrong IMAP password', () => {
 
   const sqlite = () => t.db.$client;
 
+  // Staff see the mailbox's error text; signed-out callers only its state.
+  let cookie = '';
   async function health(): Promise<Health> {
-    const res = await t.app.inject({ method: 'GET', url: '/api/health' });
+    cookie ||= await t.login();
+    const res = await t.app.inject({ method: 'GET', url: '/api/health', headers: { cookie } });
     expect(res.statusCode).toBe(200);
     return res.json() as Health;
   }

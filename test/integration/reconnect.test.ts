@@ -39,7 +39,7 @@ function enquiry(
 describe.skipIf(!mailStackAvailable().ok)('I-09/I-11: IMAP reconnect against a real Dovecot', () => {
   let stack: MailStack;
   let t: TestApp;
-  let cookie: string;
+  let cookie = '';
 
   const sqlite = () => t.db.$client;
   const count = (q: string, ...args: unknown[]): number =>
@@ -60,8 +60,10 @@ describe.skipIf(!mailStackAvailable().ok)('I-09/I-11: IMAP reconnect against a r
         .all(seq) as { s: string }[]
     ).map((r) => r.s);
 
+  // Signed in: staff see the mailbox's error text, signed-out callers only its state.
   async function health(): Promise<Health> {
-    const res = await t.app.inject({ method: 'GET', url: '/api/health' });
+    cookie ||= await t.login();
+    const res = await t.app.inject({ method: 'GET', url: '/api/health', headers: { cookie } });
     expect(res.statusCode).toBe(200);
     return res.json() as Health;
   }

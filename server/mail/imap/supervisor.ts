@@ -185,7 +185,6 @@ export class MailboxSupervisor {
         if (this.#state !== 'auth-failed' && this.#state !== 'reconnecting') this.#setState('connecting');
         await client.connect();
         const mailbox = await client.mailboxOpen(this.#options.folder, { readOnly: true });
-        attempt = 0;
         authFailure = false;
         this.#lastError = undefined;
         const uidvalidity = mailbox.uidValidity ? Number(mailbox.uidValidity) : 0;
@@ -201,6 +200,9 @@ export class MailboxSupervisor {
           if (pending) {
             pending = false;
             await this.#catchUp(client, mailboxId, uidvalidity);
+            // Only a completed catch-up resets the backoff: a message that fails every time must
+            // not turn into a reconnect loop at the fastest rate.
+            attempt = 0;
             continue;
           }
           this.#setState('idle');

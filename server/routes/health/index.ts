@@ -26,7 +26,7 @@ const healthRoutes: FastifyPluginAsyncTypebox<{
       const needsAdmin = app.db.select({ id: users.id }).from(users).limit(1).get() === undefined;
       return {
         status: failing ? ('degraded' as const) : ('ok' as const),
-        mailboxes,
+        mailboxes: visible,
         mailConfigured,
         needsAdmin,
       };
