@@ -3,8 +3,15 @@ import { asc, desc, gt } from 'drizzle-orm';
 import fp from 'fastify-plugin';
 import type { WebSocket } from '@fastify/websocket';
 import { events } from '../../db/schema.ts';
-import { sessionUser } from '../plugins/auth.ts';
+import { SESSION_COOKIE, sessionUser } from '../plugins/auth.ts';
 import type { ClientMessage, SequencedEvent, ServerMessage } from '../schemas/realtime.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Closes every websocket opened with this session token (on sign-out). */
+    closeSessionSockets(token: string): void;
+  }
+}
 
 /** Close code for "no valid session": the client goes to the login screen instead of retrying. */
 export const WS_UNAUTHENTICATED = 4401;
@@ -36,6 +43,11 @@ export default fp(
   async (app) => {
     await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
+    const socketsBySession = new Map<string, Set<WebSocket>>();
+    app.decorate('closeSessionSockets', (token: string) => {
+      for (const socket of socketsBySession.get(token) ?? []) socket.close(WS_UNAUTHENTICATED, 'signed out');
+    });
+
     const latestSeq = () =>
       app.db.select({ seq: events.seq }).from(events).orderBy(desc(events.seq)).limit(1).get()?.seq ?? 0;
 
@@ -49,6 +61,15 @@ export default fp(
           socket.close(WS_UNAUTHENTICATED, 'sign in first');
           return;
         }
+        // Signing out (or the session expiring) ends the socket too, not only the HTTP access.
+        const token = request.cookies[SESSION_COOKIE]!;
+        const mine = socketsBySession.get(token) ?? new Set<WebSocket>();
+        mine.add(socket);
+        socketsBySession.set(token, mine);
+        socket.on('close', () => {
+          mine.delete(socket);
+          if (mine.size === 0) socketsBySession.delete(token);
+        });
         // Subscribe before reading the backlog so nothing committed in between is missed; the
         // client drops anything at or below the last seq it applied.
         const pending: SequencedEvent[] = [];
@@ -91,7 +112,10 @@ export default fp(
 
         socket.on('message', (data: unknown) => {
           const message = parseClientMessage(data);
-          if (message?.type === 'ping') send(socket, { type: 'pong' });
+          if (message?.type !== 'ping') return;
+          // Pings come every ~25 s: a cheap moment to notice an expired session.
+          if (!sessionUser(request)) socket.close(WS_UNAUTHENTICATED, 'session ended');
+          else send(socket, { type: 'pong' });
         });
       },
     );

@@ -115,4 +115,14 @@ describe('websocket', () => {
     expect(all.find((m) => m.type === 'reload')).toMatchObject({ reason: expect.any(String) });
     inbox.socket.terminate();
   });
+
+  it('closes the socket with 4401 when its session signs out', async () => {
+    const own = await t.login();
+    const conn = await connect(t, '/api/ws', { cookie: own });
+    await conn.until((all) => all.some((m) => m.type === 'hello'));
+    const out = await t.app.inject({ method: 'DELETE', url: '/api/session', headers: { cookie: own } });
+    expect(out.statusCode).toBe(204);
+    for (let i = 0; i < 100 && conn.closeCode() === null; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(conn.closeCode()).toBe(4401);
+  });
 });

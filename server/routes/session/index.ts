@@ -56,7 +56,10 @@ const sessionRoutes: FastifyPluginAsyncTypebox<{ secureCookies: boolean; session
     },
     async (request, reply) => {
       const token = request.cookies[SESSION_COOKIE];
-      if (token) logout(app.db, token);
+      if (token) {
+        logout(app.db, token);
+        app.closeSessionSockets(token);
+      }
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.code(204).send(null);
     },
