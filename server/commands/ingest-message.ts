@@ -13,7 +13,7 @@ import { presentThread, toApiMessage } from '../presenters/thread.ts';
 import { ingestStatements, type IngestStatements } from './ingest-statements.ts';
 import { classifyMessage, type Classification } from '../domain/classify/index.ts';
 import { extractDeadline } from '../domain/deadline/index.ts';
-import { splitReplyText } from '../domain/quotes/index.ts';
+import { splitReplyHtml, splitReplyText } from '../domain/quotes/index.ts';
 import { splitQuoted } from '../domain/release-match/index.ts';
 import { matchEnquiry } from '../releases/catalogue.ts';
 import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
@@ -127,11 +127,12 @@ function suggestDeadline(tx: Tx, threadId: number, parsed: ParsedMessage, timeZo
     .get();
   if (!thread || thread.deadline !== null) return;
   // Journalists state deadlines up front; reading only the start keeps long mail cheap.
-  const found = extractDeadline(
-    splitReplyText(parsed.text.slice(0, 20_000)).newText.slice(0, 4_000),
-    parsed.date,
-    timeZone,
-  );
+  // HTML-only mail keeps its quote structure (blockquote, gmail_quote…) only in the HTML.
+  const split =
+    parsed.textFromHtml && parsed.html
+      ? splitReplyHtml(parsed.html.slice(0, 200_000))
+      : splitReplyText(parsed.text.slice(0, 20_000));
+  const found = extractDeadline(split.newText.slice(0, 4_000), parsed.date, timeZone);
   if (!found) return;
   tx.update(threads)
     .set({ deadlineSuggestedAt: found.at, deadlineSuggestionText: found.text, updatedAt: now })

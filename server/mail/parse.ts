@@ -40,6 +40,8 @@ export interface ParsedMessage {
   attachments: ParsedAttachment[];
   headers: Map<string, string[]>;
   parseError: string | null;
+  /** The mail had no text part: `text` was flattened from `html`. */
+  textFromHtml: boolean;
   /** Filled by the pipeline after sender verification (DNS), before the message is stored. */
   sender?: { verdict: AuthVerdict | null; trust: SenderTrust };
 }
@@ -288,7 +290,8 @@ export async function parseMessage(raw: Buffer, options: ParseOptions): Promise<
   // Outlook often sends the only real body inside winmail.dat.
   if (!html && tnef.html) html = tnef.html;
   if (!text.trim() && tnef.text) text = tnef.text;
-  if (!text.trim() && html) text = htmlToText(html);
+  const textFromHtml = !text.trim() && Boolean(html);
+  if (textFromHtml && html) text = htmlToText(html);
   if (!text.trim() && !html && tnef.rtf)
     attachments.push({
       filename: 'message.rtf',
@@ -329,5 +332,6 @@ export async function parseMessage(raw: Buffer, options: ParseOptions): Promise<
     attachments,
     headers,
     parseError,
+    textFromHtml,
   };
 }

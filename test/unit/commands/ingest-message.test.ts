@@ -148,4 +148,38 @@ describe('ingestMessage', () => {
     expect(thread.deadlineSuggestionText).toMatch(/5pm/);
     expect(thread.deadline).toBeNull();
   });
+
+  it('reads the deadline of an HTML-only mail from its new words, not its blockquote', async () => {
+    const html = (id: string, body: string) =>
+      Buffer.from(
+        [
+          `From: Ann <ann@paper.test>`,
+          'To: newsdesk@newsdesk.test',
+          `Subject: HTML ${id}`,
+          `Message-ID: <${id}>`,
+          'Date: Thu, 19 Nov 2026 10:00:00 +0000',
+          'Content-Type: text/html; charset=utf-8',
+          '',
+          body,
+          '',
+        ].join('\r\n'),
+      );
+    const quotedOnly = await ingest(
+      html('h1@x', '<p>Any news?</p><blockquote>Our deadline is 5pm today.</blockquote>'),
+      at(1),
+    );
+    const own = await ingest(
+      html('h2@x', '<div>Could you reply by 3pm today?</div><blockquote>earlier text</blockquote>'),
+      at(2),
+    );
+    const suggestion = (r: typeof own) =>
+      db
+        .select()
+        .from(threads)
+        .where(eq(threads.id, r.status === 'stored' ? r.threadId : 0))
+        .get()!
+        .deadlineSuggestedAt?.toISOString() ?? null;
+    expect(suggestion(quotedOnly)).toBeNull();
+    expect(suggestion(own)).toBe('2026-11-19T15:00:00.000Z');
+  });
 });
