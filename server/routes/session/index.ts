@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { login, logout } from '../../commands/users.ts';
+import { login, logout, normalizeEmail } from '../../commands/users.ts';
+import { AppError } from '../../errors.ts';
+import { LoginThrottle } from '../../plugins/login-throttle.ts';
 import { SESSION_COOKIE } from '../../plugins/auth.ts';
 import { ErrorSchema, LoginBodySchema, SessionSchema } from '../../schemas/api.ts';
 
@@ -8,6 +10,10 @@ const sessionRoutes: FastifyPluginAsyncTypebox<{ secureCookies: boolean; session
   app,
   options,
 ) => {
+  // Per address: stops guessing one account. Per client IP, far looser: behind a proxy every
+  // colleague shares one address, and one person's typos must not lock the whole office out.
+  const byEmail = new LoginThrottle(10);
+  const byClient = new LoginThrottle(100);
   app.post(
     '/api/session',
     {
@@ -16,14 +22,35 @@ const sessionRoutes: FastifyPluginAsyncTypebox<{ secureCookies: boolean; session
         tags: ['session'],
         summary: 'Sign in; sets an HttpOnly session cookie',
         body: LoginBodySchema,
-        response: { 200: SessionSchema, 401: ErrorSchema },
+        response: { 200: SessionSchema, 401: ErrorSchema, 429: ErrorSchema },
       },
     },
     async (request, reply) => {
-      const { token, user, expiresAt } = await login(app.db, request.body.email, request.body.password, {
-        now: app.now(),
-        sessionDays: options.sessionDays,
-      });
+      const now = app.now().getTime();
+      const emailKey = [normalizeEmail(request.body.email)];
+      const clientKey = [request.ip];
+      const wait = Math.max(byEmail.retryAfter(emailKey, now), byClient.retryAfter(clientKey, now));
+      if (wait > 0) {
+        reply.header('Retry-After', String(wait));
+        throw new AppError(
+          'too_many_attempts',
+          429,
+          `too many failed sign-ins; try again in ${Math.ceil(wait / 60)} min`,
+        );
+      }
+      let session: Awaited<ReturnType<typeof login>>;
+      try {
+        session = await login(app.db, request.body.email, request.body.password, {
+          now: app.now(),
+          sessionDays: options.sessionDays,
+        });
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'invalid_credentials')
+          throw (throttle.fail(keys, now), err);
+        throw err;
+      }
+      byEmail.succeed(emailKey);
+      const { token, user, expiresAt } = session;
       reply.setCookie(SESSION_COOKIE, token, {
         path: '/',
         httpOnly: true,
