@@ -45,8 +45,10 @@ const sessionRoutes: FastifyPluginAsyncTypebox<{ secureCookies: boolean; session
           sessionDays: options.sessionDays,
         });
       } catch (err) {
-        if (err instanceof AppError && err.code === 'invalid_credentials')
-          throw (throttle.fail(keys, now), err);
+        if (err instanceof AppError && err.code === 'invalid_credentials') {
+          byEmail.fail(emailKey, now);
+          byClient.fail(clientKey, now);
+        }
         throw err;
       }
       byEmail.succeed(emailKey);
