@@ -282,6 +282,28 @@ export class MailboxSupervisor {
     this.#total = null;
   }
 
+  /**
+   * UIDs that SEARCH listed but FETCH did not return are normally expunged in between. If SEARCH
+   * still finds one, the server glitched: stop here (the checkpoint has not passed it) and retry
+   * after a reconnect, rather than let later UIDs move the checkpoint past a message never stored.
+   */
+  async #confirmExpunged(client: ImapFlow, asked: number[], got: { uid: number }[]): Promise<void> {
+    const returned = new Set(got.map((m) => m.uid));
+    const missing = asked.filter((uid) => !returned.has(uid));
+    if (missing.length === 0) return;
+    const still = (await client.search({ uid: missing.join(',') }, { uid: true })) || [];
+    const present = still.filter((uid) => missing.includes(uid));
+    if (present.length > 0) {
+      throw new Error(
+        `server listed UIDs ${present.slice(0, 5).join(', ')} but did not return them; retrying`,
+      );
+    }
+    this.#options.logger.info(
+      { uids: missing.slice(0, 20), count: missing.length },
+      'messages expunged before they could be fetched',
+    );
+  }
+
   async #syncBatch(client: ImapFlow, mailboxId: number, uidvalidity: number, batch: number[]): Promise<void> {
     const { maxMessageBytes, batchBytes, pipeline } = this.#options;
     // Sizes first: an oversized message is never downloaded, and bodies are fetched in byte-bounded
@@ -301,6 +323,7 @@ export class MailboxSupervisor {
       meta.push({ uid: msg.uid, size: msg.size ?? 0, internalDate });
     }
     meta.sort((a, b) => a.uid - b.uid);
+    await this.#confirmExpunged(client, batch, meta);
     let group: typeof meta = [];
     let groupBytes = 0;
     const flush = async () => {
@@ -315,6 +338,11 @@ export class MailboxSupervisor {
         )) {
           if (msg.source) sources.set(msg.uid, msg.source);
         }
+        await this.#confirmExpunged(
+          client,
+          wanted.map((m) => m.uid),
+          [...sources.keys()].map((uid) => ({ uid })),
+        );
       }
       const headersOfOversized = new Map<number, Buffer>();
       const oversized = group.filter((m) => m.size > maxMessageBytes);
