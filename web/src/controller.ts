@@ -132,6 +132,7 @@ export function createController(store: Store, apiOverride?: Api) {
   return {
     store,
     sink,
+    api,
     async boot(): Promise<void> {
       void refreshHealth();
       try {

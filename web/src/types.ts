@@ -6,6 +6,7 @@ export type {
   Address,
   Health,
   Message,
+  Release,
   ThreadDetail,
   ThreadList,
   ThreadSummary,

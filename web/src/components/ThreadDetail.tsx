@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { useApp } from '../context.ts';
 import { absoluteTime, safeHttpUrl } from '../format.ts';
 import { MessageItem } from './MessageItem.tsx';
+import { ReleasePicker } from './ReleasePicker.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
 export function ThreadDetail() {
@@ -95,6 +96,7 @@ export function ThreadDetail() {
                 Not linked to a release: <bdi dir="auto">{t.match.reason}</bdi>
               </span>
             )}
+            <ReleasePicker thread={t} />
           </p>
         )}
       </header>

@@ -1,4 +1,4 @@
-import type { Health, ThreadDetail, ThreadList, User } from '../types.ts';
+import type { Health, Release, ThreadDetail, ThreadList, ThreadSummary, User } from '../types.ts';
 
 /** Every failed call becomes one of these; `message` is fit to show a person. */
 export class ApiError extends Error {
@@ -90,6 +90,15 @@ export function createApi(opts: ApiOptions = {}) {
       const q = new URLSearchParams({ limit: String(params.limit ?? 50) });
       if (params.cursor) q.set('cursor', params.cursor);
       return request<ThreadList>('GET', `/api/threads?${q.toString()}`);
+    },
+    releases(): Promise<{ releases: Release[] }> {
+      return request<{ releases: Release[] }>('GET', '/api/releases');
+    },
+    /** Staff set (a release id) or clear (null) a thread's release; the server's answer wins over matching. */
+    linkRelease(threadId: number, releaseId: number | null): Promise<ThreadSummary> {
+      return request<ThreadSummary>('PUT', `/api/threads/${encodeURIComponent(String(threadId))}/release`, {
+        body: { releaseId },
+      });
     },
     thread(id: number): Promise<ThreadDetail> {
       return request<ThreadDetail>('GET', `/api/threads/${encodeURIComponent(String(id))}`);
