@@ -27,44 +27,209 @@ const chance = (rng: Rng, p: number): boolean => rng() < p;
 // Vocabulary
 
 const EN_FIRST = [
-  'James', 'Sarah', 'Michael', 'Emma', 'David', 'Olivia', 'Daniel', 'Sophie', 'Thomas', 'Hannah', 'Peter', 'Laura',
-  'Mark', 'Rachel', 'Paul', 'Claire', 'Andrew', 'Helen', 'Simon', 'Katherine', 'Lucas', 'Maria', 'Jonas', 'Ingrid',
-  'Pierre', 'Camille', 'Marco', 'Giulia', 'Jan', 'Anna', 'Tomasz', 'Eva', 'Rohan', 'Priya', 'Kenji', 'Yuki',
+  'James',
+  'Sarah',
+  'Michael',
+  'Emma',
+  'David',
+  'Olivia',
+  'Daniel',
+  'Sophie',
+  'Thomas',
+  'Hannah',
+  'Peter',
+  'Laura',
+  'Mark',
+  'Rachel',
+  'Paul',
+  'Claire',
+  'Andrew',
+  'Helen',
+  'Simon',
+  'Katherine',
+  'Lucas',
+  'Maria',
+  'Jonas',
+  'Ingrid',
+  'Pierre',
+  'Camille',
+  'Marco',
+  'Giulia',
+  'Jan',
+  'Anna',
+  'Tomasz',
+  'Eva',
+  'Rohan',
+  'Priya',
+  'Kenji',
+  'Yuki',
 ] as const;
 const EN_LAST = [
-  'Smith', 'Johnson', 'Brown', 'Taylor', 'Wilson', 'Davies', 'Evans', 'Thomas', 'Roberts', 'Walker', 'Wright',
-  'Robinson', 'Thompson', 'White', 'Hughes', 'Edwards', 'Green', 'Hall', 'Wood', 'Harris', 'Martin', 'Jackson',
-  'Clarke', 'Moreau', 'Rossi', 'Novak', 'Kowalski', 'Jensen', 'Schmidt', 'Fischer', 'Mehta', 'Tanaka', 'Dubois',
+  'Smith',
+  'Johnson',
+  'Brown',
+  'Taylor',
+  'Wilson',
+  'Davies',
+  'Evans',
+  'Thomas',
+  'Roberts',
+  'Walker',
+  'Wright',
+  'Robinson',
+  'Thompson',
+  'White',
+  'Hughes',
+  'Edwards',
+  'Green',
+  'Hall',
+  'Wood',
+  'Harris',
+  'Martin',
+  'Jackson',
+  'Clarke',
+  'Moreau',
+  'Rossi',
+  'Novak',
+  'Kowalski',
+  'Jensen',
+  'Schmidt',
+  'Fischer',
+  'Mehta',
+  'Tanaka',
+  'Dubois',
 ] as const;
 const AR_FIRST = [
-  'أحمد', 'محمد', 'ليلى', 'فاطمة', 'عمر', 'نور', 'خالد', 'سارة', 'يوسف', 'مريم', 'علي', 'هدى', 'حسن', 'رنا', 'طارق',
-  'دينا', 'سامي', 'لينا', 'كريم', 'ياسمين', 'ماجد', 'سلمى', 'زياد', 'هالة',
+  'أحمد',
+  'محمد',
+  'ليلى',
+  'فاطمة',
+  'عمر',
+  'نور',
+  'خالد',
+  'سارة',
+  'يوسف',
+  'مريم',
+  'علي',
+  'هدى',
+  'حسن',
+  'رنا',
+  'طارق',
+  'دينا',
+  'سامي',
+  'لينا',
+  'كريم',
+  'ياسمين',
+  'ماجد',
+  'سلمى',
+  'زياد',
+  'هالة',
 ] as const;
 const AR_LAST = [
-  'منصور', 'الخطيب', 'حداد', 'العلي', 'النجار', 'السيد', 'عبد الله', 'الحسيني', 'يوسف', 'الشامي', 'القاسم',
-  'الزين', 'عيسى', 'الفارس', 'سليمان', 'الرفاعي', 'خوري', 'البيطار',
+  'منصور',
+  'الخطيب',
+  'حداد',
+  'العلي',
+  'النجار',
+  'السيد',
+  'عبد الله',
+  'الحسيني',
+  'يوسف',
+  'الشامي',
+  'القاسم',
+  'الزين',
+  'عيسى',
+  'الفارس',
+  'سليمان',
+  'الرفاعي',
+  'خوري',
+  'البيطار',
 ] as const;
 const AR_TRANSLIT_FIRST = [
-  'ahmad', 'mohamed', 'layla', 'fatima', 'omar', 'nour', 'khaled', 'sara', 'youssef', 'mariam', 'ali', 'huda',
-  'hassan', 'rana', 'tarek', 'dina', 'sami', 'lina', 'karim', 'yasmin', 'majed', 'salma', 'ziad', 'hala',
+  'ahmad',
+  'mohamed',
+  'layla',
+  'fatima',
+  'omar',
+  'nour',
+  'khaled',
+  'sara',
+  'youssef',
+  'mariam',
+  'ali',
+  'huda',
+  'hassan',
+  'rana',
+  'tarek',
+  'dina',
+  'sami',
+  'lina',
+  'karim',
+  'yasmin',
+  'majed',
+  'salma',
+  'ziad',
+  'hala',
 ] as const;
 const EN_OUTLETS = [
-  'dailyherald', 'theobserver', 'citywire', 'morningpost', 'eveningstandard', 'globalnews', 'reuterswire',
-  'financialdesk', 'techcrunchy', 'policyreview', 'thecourier', 'northernecho', 'channelfour', 'radiolondon',
-  'europeanvoice', 'tradejournal', 'healthweekly', 'energymonitor', 'climatedesk', 'sportsline',
+  'dailyherald',
+  'theobserver',
+  'citywire',
+  'morningpost',
+  'eveningstandard',
+  'globalnews',
+  'reuterswire',
+  'financialdesk',
+  'techcrunchy',
+  'policyreview',
+  'thecourier',
+  'northernecho',
+  'channelfour',
+  'radiolondon',
+  'europeanvoice',
+  'tradejournal',
+  'healthweekly',
+  'energymonitor',
+  'climatedesk',
+  'sportsline',
 ] as const;
 const AR_OUTLETS = [
-  'alkhabar', 'alhayat-news', 'alwatan', 'asharq-daily', 'almustaqbal', 'alquds-press', 'alarabiya-wire',
-  'annahar-online', 'albayan-news', 'aljadeed', 'almasry', 'alghad',
+  'alkhabar',
+  'alhayat-news',
+  'alwatan',
+  'asharq-daily',
+  'almustaqbal',
+  'alquds-press',
+  'alarabiya-wire',
+  'annahar-online',
+  'albayan-news',
+  'aljadeed',
+  'almasry',
+  'alghad',
 ] as const;
 const FREEMAIL = ['gmail.example', 'outlook.example', 'proton.example', 'yahoo.example'] as const;
 
 const EN_TOPICS = [
-  'the quarterly results', 'the new transport strategy', 'the Brussels meeting', 'the hospital funding announcement',
-  'the data breach report', 'the minister\u2019s visit', 'the housing programme', 'the flood defence plan',
-  'the school inspection figures', 'the energy price cap', 'the merger', 'the product recall',
-  'the climate summit', 'yesterday\u2019s press release', 'the annual report', 'the staff survey',
-  'the new chief executive', 'the export licence decision', 'the recycling targets', 'the tender process',
+  'the quarterly results',
+  'the new transport strategy',
+  'the Brussels meeting',
+  'the hospital funding announcement',
+  'the data breach report',
+  'the minister\u2019s visit',
+  'the housing programme',
+  'the flood defence plan',
+  'the school inspection figures',
+  'the energy price cap',
+  'the merger',
+  'the product recall',
+  'the climate summit',
+  'yesterday\u2019s press release',
+  'the annual report',
+  'the staff survey',
+  'the new chief executive',
+  'the export licence decision',
+  'the recycling targets',
+  'the tender process',
 ] as const;
 const EN_SUBJECT_TEMPLATES = [
   'Request for comment: {t}',
@@ -79,9 +244,20 @@ const EN_SUBJECT_TEMPLATES = [
   'Figures needed for {t}',
 ] as const;
 const AR_TOPICS = [
-  'النتائج الفصلية', 'استراتيجية النقل الجديدة', 'اجتماع بروكسل', 'تمويل المستشفيات', 'تقرير تسريب البيانات',
-  'زيارة الوزير', 'برنامج الإسكان', 'خطة الحماية من الفيضانات', 'أسعار الطاقة', 'صفقة الاندماج',
-  'قمة المناخ', 'البيان الصحفي الصادر أمس', 'التقرير السنوي', 'الرئيس التنفيذي الجديد',
+  'النتائج الفصلية',
+  'استراتيجية النقل الجديدة',
+  'اجتماع بروكسل',
+  'تمويل المستشفيات',
+  'تقرير تسريب البيانات',
+  'زيارة الوزير',
+  'برنامج الإسكان',
+  'خطة الحماية من الفيضانات',
+  'أسعار الطاقة',
+  'صفقة الاندماج',
+  'قمة المناخ',
+  'البيان الصحفي الصادر أمس',
+  'التقرير السنوي',
+  'الرئيس التنفيذي الجديد',
 ] as const;
 const AR_SUBJECT_TEMPLATES = [
   'طلب تعليق: {t}',
@@ -107,8 +283,20 @@ const AR_WORDS = (
   'الوزير المسؤولون مصادر قال وفقا وثائق أكدت نفت خطط المتوقع الأسبوع القادم رد الجمهور بث إذاعة تلفزيون'
 ).split(' ');
 
-const EN_GREETINGS = ['Hello,', 'Hi there,', 'Dear press office,', 'Good morning,', 'Dear newsdesk team,'] as const;
-const EN_CLOSINGS = ['Many thanks,', 'Best regards,', 'Thanks in advance,', 'Kind regards,', 'Cheers,'] as const;
+const EN_GREETINGS = [
+  'Hello,',
+  'Hi there,',
+  'Dear press office,',
+  'Good morning,',
+  'Dear newsdesk team,',
+] as const;
+const EN_CLOSINGS = [
+  'Many thanks,',
+  'Best regards,',
+  'Thanks in advance,',
+  'Kind regards,',
+  'Cheers,',
+] as const;
 const AR_GREETINGS = ['مرحبا،', 'السلام عليكم،', 'تحية طيبة،', 'إلى المكتب الإعلامي،'] as const;
 const AR_CLOSINGS = ['مع الشكر،', 'مع خالص التحية،', 'شكرا مقدما،', 'مع التقدير،'] as const;
 
@@ -271,8 +459,14 @@ interface Body {
 }
 
 function plainText(from: Person, body: Body, lang: 'en' | 'ar', quoteHeader: string | null): string {
-  const greeting = lang === 'ar' ? AR_GREETINGS[body.paragraphs.length % AR_GREETINGS.length]! : EN_GREETINGS[body.paragraphs.length % EN_GREETINGS.length]!;
-  const closing = lang === 'ar' ? AR_CLOSINGS[body.quoted.length % AR_CLOSINGS.length]! : EN_CLOSINGS[body.quoted.length % EN_CLOSINGS.length]!;
+  const greeting =
+    lang === 'ar'
+      ? AR_GREETINGS[body.paragraphs.length % AR_GREETINGS.length]!
+      : EN_GREETINGS[body.paragraphs.length % EN_GREETINGS.length]!;
+  const closing =
+    lang === 'ar'
+      ? AR_CLOSINGS[body.quoted.length % AR_CLOSINGS.length]!
+      : EN_CLOSINGS[body.quoted.length % EN_CLOSINGS.length]!;
   const lines: string[] = [greeting, ''];
   for (const p of body.paragraphs) lines.push(...wrap(p), '');
   lines.push(closing, from.name, '');
@@ -320,20 +514,32 @@ function makeAttachment(rng: Rng, lang: 'en' | 'ar', bytes: number): Attachment 
   const kind = int(rng, 0, 3);
   if (kind === 0) {
     const rows = ['region,year,value'];
-    for (let size = rows[0]!.length; size < bytes; ) {
+    for (let size = rows[0]!.length; size < bytes;) {
       const row = `${pick(rng, ['north', 'south', 'east', 'west'])},${int(rng, 2015, 2025)},${int(rng, 0, 99999)}`;
       rows.push(row);
       size += row.length + 2;
     }
-    return { filename: lang === 'ar' ? 'بيانات.csv' : 'figures.csv', contentType: 'text/csv', data: Buffer.from(rows.join('\r\n'), 'utf8') };
+    return {
+      filename: lang === 'ar' ? 'بيانات.csv' : 'figures.csv',
+      contentType: 'text/csv',
+      data: Buffer.from(rows.join('\r\n'), 'utf8'),
+    };
   }
   if (kind === 1) {
     const head = Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n', 'latin1');
-    return { filename: lang === 'ar' ? 'أسئلة المقابلة.pdf' : 'interview-questions.pdf', contentType: 'application/pdf', data: Buffer.concat([head, randomBytes(rng, Math.max(0, bytes - head.length))]) };
+    return {
+      filename: lang === 'ar' ? 'أسئلة المقابلة.pdf' : 'interview-questions.pdf',
+      contentType: 'application/pdf',
+      data: Buffer.concat([head, randomBytes(rng, Math.max(0, bytes - head.length))]),
+    };
   }
   if (kind === 2) {
     const head = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00]);
-    return { filename: `IMG_${int(rng, 1000, 9999)}.jpg`, contentType: 'image/jpeg', data: Buffer.concat([head, randomBytes(rng, Math.max(0, bytes - head.length))]) };
+    return {
+      filename: `IMG_${int(rng, 1000, 9999)}.jpg`,
+      contentType: 'image/jpeg',
+      data: Buffer.concat([head, randomBytes(rng, Math.max(0, bytes - head.length))]),
+    };
   }
   const head = Buffer.from('PK\x03\x04', 'latin1');
   return {
@@ -400,20 +606,27 @@ function textPart(contentType: string, text: string, encoding: ComposeInput['tex
 
 /** Builds one RFC 5322 message as bytes (CRLF line endings throughout). */
 export function composeMessage(rng: Rng, m: ComposeInput): Buffer {
-  const trace = m.trace === false ? [] : [
-    `Return-Path: <${m.from.address}>`,
-    `Received: from mail.${m.from.address.split('@')[1]} (mail.${m.from.address.split('@')[1]} [203.0.113.${int(rng, 1, 254)}])${CRLF}\tby mx.newsdesk.test with ESMTPS id ${Math.floor(rng() * 1e12).toString(36)}${CRLF}\tfor <${m.envelopeTo}>; ${m.date.toUTCString().replace('GMT', '+0000')}`,
-  ];
+  const trace =
+    m.trace === false
+      ? []
+      : [
+          `Return-Path: <${m.from.address}>`,
+          `Received: from mail.${m.from.address.split('@')[1]} (mail.${m.from.address.split('@')[1]} [203.0.113.${int(rng, 1, 254)}])${CRLF}\tby mx.newsdesk.test with ESMTPS id ${Math.floor(rng() * 1e12).toString(36)}${CRLF}\tfor <${m.envelopeTo}>; ${m.date.toUTCString().replace('GMT', '+0000')}`,
+        ];
   const headers = [
     ...trace,
     `From: ${mailbox(m.from.name, m.from.address)}`,
     `To: ${m.to}`,
-    ...(m.cc && m.cc.length > 0 ? [`Cc: ${m.cc.map((p) => mailbox(p.name, p.address)).join(`,${CRLF} `)}`] : []),
+    ...(m.cc && m.cc.length > 0
+      ? [`Cc: ${m.cc.map((p) => mailbox(p.name, p.address)).join(`,${CRLF} `)}`]
+      : []),
     `Subject: ${encodeHeaderText(m.subject)}`,
     `Date: ${m.date.toUTCString().replace('GMT', '+0000')}`,
     `Message-ID: <${m.messageId}>`,
     ...(m.inReplyTo ? [`In-Reply-To: <${m.inReplyTo}>`] : []),
-    ...(m.references && m.references.length > 0 ? [`References: ${m.references.map((r) => `<${r}>`).join(`${CRLF} `)}`] : []),
+    ...(m.references && m.references.length > 0
+      ? [`References: ${m.references.map((r) => `<${r}>`).join(`${CRLF} `)}`]
+      : []),
     `X-Mailer: ${m.mailer}`,
     'MIME-Version: 1.0',
   ];
@@ -454,7 +667,8 @@ export function composeMessage(rng: Rng, m: ComposeInput): Buffer {
 /** Target total size: 90 % 2–30 KB (log-uniform), 8 % 30–100 KB, 2 % 100–300 KB. */
 function targetSize(rng: Rng): number {
   const r = rng();
-  const logUniform = (lo: number, hi: number) => Math.round(Math.exp(Math.log(lo) + rng() * (Math.log(hi) - Math.log(lo))));
+  const logUniform = (lo: number, hi: number) =>
+    Math.round(Math.exp(Math.log(lo) + rng() * (Math.log(hi) - Math.log(lo))));
   if (r < 0.9) return logUniform(2_000, 30_000);
   if (r < 0.98) return logUniform(30_000, 100_000);
   return logUniform(100_000, 300_000);
@@ -485,7 +699,14 @@ export function generateCorpus(count: number, options: CorpusOptions = {}): Corp
   let time = (options.start ?? new Date(Date.UTC(2025, 0, 6, 8, 0, 0))).getTime();
   const out: CorpusMessage[] = [];
   // Per message: who the conversation is with, its root subject, its references chain and first paragraphs.
-  const meta: { journalist: Person; subject: string; refs: string[]; paragraphs: string[]; from: Person; date: Date }[] = [];
+  const meta: {
+    journalist: Person;
+    subject: string;
+    refs: string[];
+    paragraphs: string[];
+    from: Person;
+    date: Date;
+  }[] = [];
 
   for (let i = 0; i < count; i++) {
     time += int(rng, 20, 600) * 1000;
@@ -528,18 +749,29 @@ export function generateCorpus(count: number, options: CorpusOptions = {}): Corp
           ? pick(rng, AR_SUBJECT_TEMPLATES).replace('{t}', pick(rng, AR_TOPICS))
           : pick(rng, EN_SUBJECT_TEMPLATES).replace('{t}', pick(rng, EN_TOPICS));
     }
-    const to = from.address === newsdesk ? mailbox(journalist.name, journalist.address) : mailbox(desk[lang === 'ar' ? 1 : 0]!.name, newsdesk);
+    const to =
+      from.address === newsdesk
+        ? mailbox(journalist.name, journalist.address)
+        : mailbox(desk[lang === 'ar' ? 1 : 0]!.name, newsdesk);
     const cc = chance(rng, 0.1) ? [pick(rng, people), ...(chance(rng, 0.3) ? [pick(rng, people)] : [])] : [];
     const html = chance(rng, 0.55);
     // Big messages are big because of attachments; 12 % of the rest carry a small one.
-    const attachmentBytes = size > 40_000 ? Math.round(size * (0.75 + rng() * 0.2) * 0.74) : chance(rng, 0.12) ? int(rng, 1_000, Math.max(1_000, Math.round(size * 0.5))) : 0;
+    const attachmentBytes =
+      size > 40_000
+        ? Math.round(size * (0.75 + rng() * 0.2) * 0.74)
+        : chance(rng, 0.12)
+          ? int(rng, 1_000, Math.max(1_000, Math.round(size * 0.5)))
+          : 0;
     const attachments = attachmentBytes > 0 ? [makeAttachment(rng, lang, attachmentBytes)] : [];
     // Rough byte budget for the text: encoded attachments grow by 4/3, HTML roughly doubles the body.
     const budget = Math.max(300, size - Math.round(attachmentBytes * 1.37) - 1_200);
     const textBytes = Math.round(html ? budget / 2.6 : budget / (lang === 'ar' ? 1.1 : 1));
     const paras = paragraphs(rng, lang, Math.max(200, textBytes - quoted.join('').length));
     const messageId = `${date.getTime().toString(36)}.${i.toString(36)}.${Math.floor(rng() * 1e9).toString(36)}@${from.address === newsdesk ? 'newsdesk.test' : from.address.split('@')[1]}`;
-    const textEncoding = lang === 'ar' ? pick(rng, ['8bit', 'base64'] as const) : pick(rng, ['8bit', 'quoted-printable', 'quoted-printable'] as const);
+    const textEncoding =
+      lang === 'ar'
+        ? pick(rng, ['8bit', 'base64'] as const)
+        : pick(rng, ['8bit', 'quoted-printable', 'quoted-printable'] as const);
     const raw = composeMessage(rng, {
       from,
       to,
@@ -593,13 +825,21 @@ export function describeCorpus(messages: CorpusMessage[]): {
  * A fresh enquiry (never a reply) with a unique token in its subject, for latency probes. Uses its
  * own PRNG stream, so probe i is the same in every run.
  */
-export function probeMessage(seed: number, index: number, date: Date, newsdesk = 'newsdesk@newsdesk.test'): { raw: Buffer; subject: string; token: string } {
+export function probeMessage(
+  seed: number,
+  index: number,
+  date: Date,
+  newsdesk = 'newsdesk@newsdesk.test',
+): { raw: Buffer; subject: string; token: string } {
   const rng = seededRandom(seed * 1000 + index);
   const [journalist] = makeJournalists(rng, 1) as [Person];
   const lang = journalist.lang;
-  const token = `P${String(index).padStart(3, '0')}-${Math.floor(rng() * 36 ** 6).toString(36).padStart(6, '0')}`;
+  const token = `P${String(index).padStart(3, '0')}-${Math.floor(rng() * 36 ** 6)
+    .toString(36)
+    .padStart(6, '0')}`;
   const topic = lang === 'ar' ? pick(rng, AR_TOPICS) : pick(rng, EN_TOPICS);
-  const subject = lang === 'ar' ? `استفسار عاجل حول ${topic} [${token}]` : `Urgent enquiry about ${topic} [${token}]`;
+  const subject =
+    lang === 'ar' ? `استفسار عاجل حول ${topic} [${token}]` : `Urgent enquiry about ${topic} [${token}]`;
   const size = Math.round(Math.exp(Math.log(2_000) + rng() * (Math.log(30_000) - Math.log(2_000))));
   const html = chance(rng, 0.5);
   const raw = composeMessage(rng, {

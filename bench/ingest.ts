@@ -95,7 +95,11 @@ async function healthState(t: TestApp): Promise<string | undefined> {
 }
 
 /** (b) Newsdesk itself: the real app on a fresh db, from start until every UID is stored and the mailbox idles. */
-async function newsdeskIngest(stack: MailStack, n: number, cpuProfile: string | undefined): Promise<FullResult> {
+async function newsdeskIngest(
+  stack: MailStack,
+  n: number,
+  cpuProfile: string | undefined,
+): Promise<FullResult> {
   let profiler: Session | null = null;
   if (cpuProfile) {
     profiler = new Session();
@@ -148,7 +152,8 @@ async function newsdeskIngest(stack: MailStack, n: number, cpuProfile: string | 
     // Then the supervisor should settle into IDLE (its last batch's progress event and SEARCH).
     for (;;) {
       if ((await healthState(t)) === 'idle') break;
-      if (performance.now() - started - ms > 30_000) throw new Error('mailbox never reached idle after ingest');
+      if (performance.now() - started - ms > 30_000)
+        throw new Error('mailbox never reached idle after ingest');
       await sleep(50);
     }
     const idleMs = performance.now() - started;
@@ -203,7 +208,9 @@ export async function runIngest(options: IngestOptions): Promise<Section> {
     const uids = await appendMessages(stack, USER, raws);
     const appendMs = performance.now() - a0;
     if (uids.length !== n) throw new Error(`APPEND returned ${uids.length} UIDs for ${n} messages`);
-    lines.push(`APPEND      ${fmtRate(n, appendMs)} msg/s (${fmtMs(appendMs)}, ${fmtBytes((c.bytes / appendMs) * 1000)}/s), 1 connection`);
+    lines.push(
+      `APPEND      ${fmtRate(n, appendMs)} msg/s (${fmtMs(appendMs)}, ${fmtBytes((c.bytes / appendMs) * 1000)}/s), 1 connection`,
+    );
     // The corpus is not needed any more; keep it out of the RSS figure of phase (b).
     corpus = null;
     raws.length = 0;

@@ -84,7 +84,10 @@ async function openSocket(t: TestApp, cookie: string, arrivals: Arrivals<string>
 }
 
 /** The floor: a plain imapflow client in IDLE on the same INBOX, reporting each new message count. */
-async function openIdleClient(stack: MailStack, arrivals: Arrivals<number>): Promise<{ client: ImapFlow; exists: number }> {
+async function openIdleClient(
+  stack: MailStack,
+  arrivals: Arrivals<number>,
+): Promise<{ client: ImapFlow; exists: number }> {
   const user = stack.users[0]!;
   const client = new ImapFlow({
     host: stack.host,
@@ -153,7 +156,8 @@ export async function runLatency(options: LatencyOptions): Promise<Section> {
         newsdesk.push(ndAt - t0);
         overhead.push(ndAt - bareAt);
       }
-      if ((i + 1) % 10 === 0) log(`  ${i + 1}/${warmup + probes}: newsdesk ${fmtMs(ndAt - t0)}, bare IDLE ${fmtMs(bareAt - t0)}`);
+      if ((i + 1) % 10 === 0)
+        log(`  ${i + 1}/${warmup + probes}: newsdesk ${fmtMs(ndAt - t0)}, bare IDLE ${fmtMs(bareAt - t0)}`);
       // A little jitter, so probes don't phase-lock onto any server-side timer.
       await sleep(50 + Math.floor(jitter() * 200));
     }

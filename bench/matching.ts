@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from './corpus.ts';
 import PostalMime from 'postal-mime';
 import { htmlToText } from '../server/domain/html-text.ts';
 import {
@@ -201,21 +202,9 @@ export function evaluate(
 // ---------------------------------------------------------------------------------------------
 // Synthetic catalogue for the speed test
 
-function rng(seed: number): () => number {
-  // mulberry32: small, deterministic, good enough to shuffle words.
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A deterministic catalogue of `size` releases: the real ones plus recombinations of their words. */
 export function syntheticCatalogue(real: CatalogueRelease[], size: number, seed = 7): CatalogueRelease[] {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const vocab = real.flatMap((r) => r.body.split(/\s+/).filter((w) => w.length > 2));
   const titles = real.map((r) => r.title.split(/\s+/));
   const out: CatalogueRelease[] = real.map((r) => ({ ...r }));

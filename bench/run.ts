@@ -27,7 +27,8 @@ function parseArgs(argv: string[]): { only: Bench[] } {
   let only: Bench[] = ALL;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const value = arg === '--only' ? argv[++i] : arg.startsWith('--only=') ? arg.slice('--only='.length) : undefined;
+    const value =
+      arg === '--only' ? argv[++i] : arg.startsWith('--only=') ? arg.slice('--only='.length) : undefined;
     if (arg === '--only' || arg.startsWith('--only=')) {
       if (!isBench(value)) throw new UsageError(`--only takes ${ALL.join(', ')}; got ${value ?? 'nothing'}`);
       only = [value];
@@ -45,7 +46,8 @@ function messagesFromEnv(): number {
   const raw = process.env.BENCH_MESSAGES;
   if (raw === undefined || raw === '') return 5000;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`BENCH_MESSAGES must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`BENCH_MESSAGES must be a positive integer, got "${raw}"`);
   return n;
 }
 
@@ -57,12 +59,18 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => process.exit(143));
 
   const started = performance.now();
-  const load = os.loadavg().map((l) => l.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   const sections: Section[] = [];
   for (const bench of only) {
     if (bench === 'ingest') {
       sections.push(
-        await runIngest({ messages, ...(process.env.BENCH_CPU_PROFILE ? { cpuProfile: process.env.BENCH_CPU_PROFILE } : {}) }),
+        await runIngest({
+          messages,
+          ...(process.env.BENCH_CPU_PROFILE ? { cpuProfile: process.env.BENCH_CPU_PROFILE } : {}),
+        }),
       );
     } else if (bench === 'latency') {
       sections.push(await runLatency({ probes: 50 }));
@@ -90,7 +98,9 @@ main().then(
     // Everything is closed by now and the loop should drain on its own; if some handle keeps the
     // process alive, say which instead of hanging silently (unref'd: it never delays a clean exit).
     setTimeout(() => {
-      log(`bench: still alive 5 s after finishing; active resources: ${process.getActiveResourcesInfo().join(', ')}`);
+      log(
+        `bench: still alive 5 s after finishing; active resources: ${process.getActiveResourcesInfo().join(', ')}`,
+      );
       process.exit(1);
     }, 5000).unref();
   },
