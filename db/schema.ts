@@ -66,8 +66,6 @@ export const releases = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     url: text('url').notNull().unique(),
-    // The canonical form of the URL (no scheme, tracking parameters or trailing slash), for lookups.
-    urlKey: text('url_key').notNull(),
     title: text('title').notNull(),
     language: text('language').notNull(),
     publishedAt: integer('published_at', { mode: 'timestamp_ms' }).notNull(),
@@ -79,7 +77,7 @@ export const releases = sqliteTable(
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
-  (t) => [index('releases_family').on(t.familyId), index('releases_url_key').on(t.urlKey)],
+  (t) => [index('releases_family').on(t.familyId)],
 );
 
 /** A conversation with a journalist (= an enquiry). */

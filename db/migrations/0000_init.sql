@@ -92,7 +92,11 @@ CREATE TABLE `messages` (
 	`language` text,
 	`direction` text DEFAULT 'in' NOT NULL,
 	`kind` text DEFAULT 'human' NOT NULL,
+	`kind_reason` text,
+	`kind_probable` integer DEFAULT false NOT NULL,
 	`auth` text DEFAULT 'none' NOT NULL,
+	`auth_detail` text,
+	`sender_trust` text,
 	`duplicate_message_id` integer DEFAULT false NOT NULL,
 	`parse_error` text,
 	`thread_id` integer NOT NULL,
@@ -107,7 +111,6 @@ CREATE UNIQUE INDEX `messages_identity` ON `messages` (`message_id`,`content_has
 CREATE TABLE `releases` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`url` text NOT NULL,
-	`url_key` text NOT NULL,
 	`title` text NOT NULL,
 	`language` text NOT NULL,
 	`published_at` integer NOT NULL,
@@ -120,7 +123,6 @@ CREATE TABLE `releases` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `releases_url_unique` ON `releases` (`url`);--> statement-breakpoint
 CREATE INDEX `releases_family` ON `releases` (`family_id`);--> statement-breakpoint
-CREATE INDEX `releases_url_key` ON `releases` (`url_key`);--> statement-breakpoint
 CREATE TABLE `sessions` (
 	`token_hash` text PRIMARY KEY NOT NULL,
 	`user_id` integer NOT NULL,
@@ -139,6 +141,8 @@ CREATE TABLE `threads` (
 	`assignee_id` integer,
 	`priority` text DEFAULT 'normal' NOT NULL,
 	`deadline` integer,
+	`deadline_suggested_at` integer,
+	`deadline_suggestion_text` text,
 	`tags` text DEFAULT '[]' NOT NULL,
 	`release_id` integer,
 	`match_confidence` real,

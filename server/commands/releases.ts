@@ -5,7 +5,6 @@ import { AppError } from '../errors.ts';
 import { presentRelease } from '../presenters/release.ts';
 import { presentThread } from '../presenters/thread.ts';
 import type { ReleaseInput } from '../releases/release-input.ts';
-import { releaseUrlKey } from '../releases/url-key.ts';
 import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
 import { appendEvents, type Tx } from './append-events.ts';
 
@@ -33,7 +32,6 @@ function resolveFamilies(tx: Tx): void {
 function rowValues(input: ReleaseInput, now: Date) {
   return {
     url: input.url,
-    urlKey: releaseUrlKey(input.url),
     title: input.title,
     language: input.language,
     publishedAt: new Date(input.published_at),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseReleaseSource } from '../../../server/releases/parse-sources.ts';
-import { releaseUrlKey } from '../../../server/releases/url-key.ts';
+import { canonicalizeUrl } from '../../../server/domain/text-normalize.ts';
 
 const govukPage = `<!DOCTYPE html>
 <html lang="en">
@@ -128,14 +128,14 @@ describe('release sources', () => {
   });
 
   it('gives one URL key to the forms a link takes in mail', () => {
-    const key = releaseUrlKey('https://www.gov.uk/government/news/a-b');
+    const key = canonicalizeUrl('https://www.gov.uk/government/news/a-b');
     for (const form of [
       'http://www.gov.uk/government/news/a-b/',
       'https://gov.uk/government/news/a-b?utm_source=email&utm_campaign=x',
       'https://WWW.GOV.UK/government/news/a-b#section',
     ]) {
-      expect(releaseUrlKey(form), form).toBe(key);
+      expect(canonicalizeUrl(form), form).toBe(key);
     }
-    expect(releaseUrlKey('https://www.gov.uk/government/news/a-b.ar')).not.toBe(key);
+    expect(canonicalizeUrl('https://www.gov.uk/government/news/a-b.ar')).not.toBe(key);
   });
 });
