@@ -10,13 +10,13 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seededRandom } from './corpus.ts';
+import { splitReplyText } from '../server/domain/quotes/index.ts';
 import PostalMime from 'postal-mime';
 import { htmlToText } from '../server/domain/html-text.ts';
 import {
   buildReleaseIndex,
   matchRelease,
   matchWithFeatures,
-  splitQuoted,
   type CatalogueRelease,
   type EnquiryText,
   type MatchResult,
@@ -83,8 +83,10 @@ function bodyText(m: Parsed): string {
 /** Parses one .eml into the matcher's input: subject, own words, quoted/forwarded text, date. */
 export async function enquiryFromEml(raw: Uint8Array): Promise<{ messageId: string; enquiry: EnquiryText }> {
   const m = await PostalMime.parse(raw);
-  const { newText, quotedText } = splitQuoted(bodyText(m));
-  const quoted = [quotedText];
+  // The same splitter as ingest, so these figures describe what the product does.
+  const split = splitReplyText(bodyText(m));
+  const newText = split.newText;
+  const quoted = [split.quoted, split.signature];
   // A message forwarded as an attachment is forwarded content.
   for (const a of m.attachments) {
     if (a.mimeType !== 'message/rfc822') continue;

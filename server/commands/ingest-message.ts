@@ -13,8 +13,7 @@ import { presentThread, toApiMessage } from '../presenters/thread.ts';
 import { ingestStatements, type IngestStatements } from './ingest-statements.ts';
 import { classifyMessage, type Classification } from '../domain/classify/index.ts';
 import { extractDeadline } from '../domain/deadline/index.ts';
-import { splitReplyHtml, splitReplyText } from '../domain/quotes/index.ts';
-import { splitQuoted } from '../domain/release-match/index.ts';
+import { splitReplyHtml, splitReplyText, type SplitMessage } from '../domain/quotes/index.ts';
 import { matchEnquiry } from '../releases/catalogue.ts';
 import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
 import { appendEvents, type Tx } from './append-events.ts';
@@ -119,20 +118,21 @@ function reopenThread(tx: Tx, threadId: number, now: Date): void {
 }
 
 /** Reads a deadline from the journalist's own new words, as a suggestion until staff set one. */
-function suggestDeadline(tx: Tx, threadId: number, parsed: ParsedMessage, timeZone: string, now: Date): void {
+function suggestDeadline(
+  tx: Tx,
+  threadId: number,
+  split: SplitMessage,
+  sent: Date,
+  timeZone: string,
+  now: Date,
+): void {
   const thread = tx
     .select({ deadline: threads.deadline })
     .from(threads)
     .where(eq(threads.id, threadId))
     .get();
   if (!thread || thread.deadline !== null) return;
-  // Journalists state deadlines up front; reading only the start keeps long mail cheap.
-  // HTML-only mail keeps its quote structure (blockquote, gmail_quote…) only in the HTML.
-  const split =
-    parsed.textFromHtml && parsed.html
-      ? splitReplyHtml(parsed.html.slice(0, 200_000))
-      : splitReplyText(parsed.text.slice(0, 20_000));
-  const found = extractDeadline(split.newText.slice(0, 4_000), parsed.date, timeZone);
+  const found = extractDeadline(split.newText.slice(0, 4_000), sent, timeZone);
   if (!found) return;
   tx.update(threads)
     .set({ deadlineSuggestedAt: found.at, deadlineSuggestionText: found.text, updatedAt: now })
@@ -141,10 +141,28 @@ function suggestDeadline(tx: Tx, threadId: number, parsed: ParsedMessage, timeZo
 }
 
 /**
+ * The sender's new words apart from quoted history and signature, once per message for every step
+ * that reads them. HTML-only mail keeps its quote structure (blockquote, gmail_quote…) only in the
+ * HTML. Bounded: journalists write their own words first.
+ */
+function splitOwnWords(parsed: ParsedMessage): SplitMessage {
+  return parsed.textFromHtml && parsed.html
+    ? splitReplyHtml(parsed.html.slice(0, 200_000))
+    : splitReplyText(parsed.text.slice(0, 20_000));
+}
+
+/**
  * Links the thread to the release this message is about. The first enquiry decides; a later
  * message changes the link only with stronger evidence; a link set by staff is never touched.
  */
-function linkRelease(tx: Tx, db: Db, threadId: number, parsed: ParsedMessage, now: Date): void {
+function linkRelease(
+  tx: Tx,
+  db: Db,
+  threadId: number,
+  parsed: ParsedMessage,
+  split: SplitMessage,
+  now: Date,
+): void {
   const thread = tx
     .select({
       releaseId: threads.releaseId,
@@ -155,8 +173,13 @@ function linkRelease(tx: Tx, db: Db, threadId: number, parsed: ParsedMessage, no
     .where(eq(threads.id, threadId))
     .get();
   if (!thread || thread.linkedBy === 'staff') return;
-  const { newText, quotedText } = splitQuoted(parsed.text);
-  const match = matchEnquiry(db, { subject: parsed.subject, newText, quotedText, date: parsed.date });
+  const quotedText = [split.quoted, split.signature].filter(Boolean).join('\n');
+  const match = matchEnquiry(db, {
+    subject: parsed.subject,
+    newText: split.newText,
+    quotedText,
+    date: parsed.date,
+  });
   if (!match) return;
   if (match.releaseId === null) {
     // Unlinked threads keep the best guess and why it was not enough, for staff who choose by hand.
@@ -325,8 +348,9 @@ export function ingestMessage(
     if (direction === 'in' && classification.kind === 'human' && !options.minimal) {
       // Only a person's words reopen a conversation; auto-replies and bounces never do.
       if (!threadCreated) reopenThread(tx, threadId, now);
-      if (!parsed.parseError) linkRelease(tx, db, threadId, parsed, now);
-      suggestDeadline(tx, threadId, parsed, options.timeZone ?? 'Europe/London', now);
+      const split = splitOwnWords(parsed);
+      if (!parsed.parseError) linkRelease(tx, db, threadId, parsed, split, now);
+      suggestDeadline(tx, threadId, split, parsed.date, options.timeZone ?? 'Europe/London', now);
     }
     advanceCheckpoint(st, source, now);
 

@@ -21,7 +21,6 @@ export type {
   MatchResult,
 } from './types.ts';
 export { DEFAULT_THRESHOLD } from './decide.ts';
-export { splitQuoted } from './split-quoted.ts';
 
 interface IndexedRelease {
   release: CatalogueRelease;

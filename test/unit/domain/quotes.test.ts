@@ -303,3 +303,16 @@ describe('performance on 1 MB hostile bodies', () => {
     });
   }
 });
+
+// Release matching reads `newText` as the sender's own words and the rest as weaker evidence.
+describe('the split release matching relies on', () => {
+  it('separates "On … wrote:" history, Outlook headers, signatures and forwards', () => {
+    expect(splitReplyText('Any news?\n\nOn Mon, 1 Mar 2021, Jo <jo@x.com> wrote:\n> old text').newText).toBe(
+      'Any news?',
+    );
+    expect(splitReplyText('Chasing.\n\nFrom: Jo\nSent: 1 March\nTo: desk\n\nold').newText).toBe('Chasing.');
+    expect(splitReplyText('مرحبا\n\nمن: جو\nتاريخ الإرسال: الاثنين\nold').newText).toBe('مرحبا');
+    expect(splitReplyText('Question.\n-- \nJo Bloggs\nReporter').newText).toBe('Question.');
+    expect(splitReplyText('Hi\n---------- Forwarded message ---------\nFrom: x').newText).toBe('Hi');
+  });
+});

@@ -3,7 +3,6 @@ import {
   buildReleaseIndex,
   matchRelease,
   recencyFactor,
-  splitQuoted,
   type CatalogueRelease,
   type EnquiryText,
 } from '../../../server/domain/release-match/index.ts';
@@ -186,22 +185,5 @@ describe('recencyFactor', () => {
     expect(recencyFactor(day('2021-04-10'), pub)).toBeLessThan(1);
     expect(recencyFactor(day('2023-04-10'), pub)).toBeLessThan(recencyFactor(day('2021-04-10'), pub));
     expect(recencyFactor(day('2021-03-01'), pub)).toBeLessThan(0.1);
-  });
-});
-
-describe('splitQuoted', () => {
-  it('separates "On … wrote:" history, Outlook headers and signatures', () => {
-    expect(splitQuoted('Any news?\n\nOn Mon, 1 Mar 2021, Jo <jo@x.com> wrote:\n> old text')).toEqual({
-      newText: 'Any news?',
-      quotedText: 'On Mon, 1 Mar 2021, Jo <jo@x.com> wrote:\nold text',
-    });
-    expect(splitQuoted('Chasing.\n\nFrom: Jo\nSent: 1 March\nTo: desk\n\nold').newText).toBe('Chasing.');
-    expect(splitQuoted('مرحبا\n\nمن: جو\nتاريخ الإرسال: الاثنين\nold').newText).toBe('مرحبا');
-    expect(splitQuoted('Question.\n-- \nJo Bloggs\nReporter').newText).toBe('Question.');
-    expect(splitQuoted('Hi\n---------- Forwarded message ---------\nFrom: x').newText).toBe('Hi');
-  });
-  it('keeps a cited ">" sentence followed by the sender\'s own question as new text', () => {
-    const s = splitQuoted('> The harbour cost £42 million.\n\nIs that the final figure?');
-    expect(s.newText).toContain('£42 million');
   });
 });
