@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { blob, index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import {
+  blob,
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
 
 /** Content-addressed bytes (raw messages, attachments): kept in the db so a backup is one file. */
 export const blobs = sqliteTable('blobs', {
@@ -43,6 +52,12 @@ export const users = sqliteTable('users', {
     .notNull()
     .default('staff'),
   passwordHash: text('password_hash').notNull(),
+  // The UI language the officer chose ('en' or 'ar': Arabic gets a right-to-left layout).
+  language: text('language').notNull().default('en'),
+  // Appended to the officer's replies.
+  signature: text('signature').notNull().default(''),
+  // May approve replies when a mailbox requires sign-off.
+  canApprove: integer('can_approve', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
 });
 
@@ -113,6 +128,8 @@ export const threads = sqliteTable(
     lastActivityAt: integer('last_activity_at', { mode: 'timestamp_ms' }).notNull(),
     // Set when staff or a linking message merged this thread into another; its messages moved there.
     mergedInto: integer('merged_into'),
+    // When the first reply to the journalist went out: the basis of first-response times.
+    firstResponseAt: integer('first_response_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
   },
@@ -177,6 +194,8 @@ export const messages = sqliteTable(
     // Another message already holds this Message-ID with different content (a reuse, or an attack).
     duplicateMessageId: integer('duplicate_message_id', { mode: 'boolean' }).notNull().default(false),
     parseError: text('parse_error'),
+    // Staff moved this message (split or merge): automatic threading never moves it again.
+    threadSetByStaff: integer('thread_set_by_staff', { mode: 'boolean' }).notNull().default(false),
     threadId: integer('thread_id')
       .notNull()
       .references(() => threads.id),
@@ -250,3 +269,145 @@ export const events = sqliteTable(
   },
   (t) => [index('events_thread').on(t.threadId)],
 );
+
+/** Internal notes on a thread: staff only, never sent. */
+export const notes = sqliteTable(
+  'notes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id),
+    authorUserId: integer('author_user_id')
+      .notNull()
+      .references(() => users.id),
+    body: text('body').notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('notes_thread').on(t.threadId, t.createdAt)],
+);
+
+/** Per-officer read state: a thread is unread when it had inbound activity after `readAt`. */
+export const threadReads = sqliteTable(
+  'thread_reads',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id),
+    readAt: integer('read_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.threadId] })],
+);
+
+/** A reply being written, saved as the officer types and visible to colleagues on the thread. */
+export const drafts = sqliteTable(
+  'drafts',
+  {
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    body: text('body').notNull().default(''),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.userId] })],
+);
+
+/** Saved replies, and a release's "lines to take" when `releaseId` is set. Bodies may hold {variables}. */
+export const savedReplies = sqliteTable(
+  'saved_replies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    language: text('language').notNull(),
+    body: text('body').notNull(),
+    releaseId: integer('release_id').references(() => releases.id, { onDelete: 'cascade' }),
+    createdByUserId: integer('created_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('saved_replies_release').on(t.releaseId)],
+);
+
+/**
+ * Outgoing mail. The row, its Message-ID and its exact bytes are fixed before any SMTP attempt, so a
+ * retry after a crash sends the same message and the Sent folder can be searched for it.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['reply', 'acknowledgement'] })
+      .notNull()
+      .default('reply'),
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id),
+    // The 'out' message shown in the thread (and found by threading when the journalist answers).
+    messageRowId: integer('message_row_id').references(() => messages.id),
+    authorUserId: integer('author_user_id').references(() => users.id),
+    // A retried POST with the same key returns the first reply instead of sending a second.
+    idempotencyKey: text('idempotency_key'),
+    messageId: text('message_id').notNull().unique(),
+    rawSha256: text('raw_sha256')
+      .notNull()
+      .references(() => blobs.sha256),
+    envelopeFrom: text('envelope_from').notNull(),
+    recipients: text('recipients', { mode: 'json' }).$type<string[]>().notNull(),
+    state: text('state', {
+      enum: [
+        'held',
+        'awaiting-approval',
+        'queued',
+        'sending',
+        'retrying',
+        'sent',
+        'failed',
+        'bounced',
+        'cancelled',
+      ],
+    }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    // Not before this time: the undo-send window, then the retry backoff.
+    sendAfter: integer('send_after', { mode: 'timestamp_ms' }).notNull(),
+    lastError: text('last_error'),
+    smtpResponse: text('smtp_response'),
+    sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    sentCopy: text('sent_copy', { enum: ['pending', 'appended', 'failed', 'not-wanted'] })
+      .notNull()
+      .default('pending'),
+    sentCopyError: text('sent_copy_error'),
+    // The thread status once sent: 'answered', or 'waiting' when the officer says more is coming.
+    statusAfterSend: text('status_after_send', { enum: ['answered', 'waiting'] })
+      .notNull()
+      .default('answered'),
+    approvedByUserId: integer('approved_by_user_id').references(() => users.id),
+    returnNote: text('return_note'),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('outbox_idempotency').on(t.authorUserId, t.idempotencyKey),
+    index('outbox_due').on(t.state, t.sendAfter),
+    index('outbox_thread').on(t.threadId),
+  ],
+);
+
+/** Senders whose remote images staff chose to show. */
+export const imageSenders = sqliteTable('image_senders', {
+  address: text('address').primaryKey(),
+  allowedByUserId: integer('allowed_by_user_id').references(() => users.id, { onDelete: 'set null' }),
+  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+});
+
+/** Office-wide settings changed at run time (acknowledgements, sign-off), as JSON values. */
+export const settings = sqliteTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull(),
+  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+});
