@@ -11,6 +11,7 @@ function threadIdOf(event: DomainEvent): number | null {
     case 'thread.updated':
       return event.thread.id;
     case 'message.created':
+    case 'message.updated':
     case 'thread.merged':
       return event.threadId;
     default:

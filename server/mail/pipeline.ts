@@ -52,9 +52,13 @@ async function assessSender(parsed: ParsedMessage, deps: PipelineDeps): Promise<
       deps.logger?.error({ err, messageId: parsed.messageId }, 'sender verification failed');
     }
   }
-  const ownDomains = deps.ownAddress ? [deps.ownAddress.split('@')[1]!] : [];
-  const trust = senderTrust(verdict, parsed.from, parsed.headers.get('from')?.[0] ?? '', ownDomains);
-  parsed.sender = { verdict, trust };
+  parsed.sender = { verdict, trust: judgeSender(parsed, verdict, deps.ownAddress) };
+}
+
+/** What staff are told about a sender, given the verification verdict (null when none ran). */
+export function judgeSender(parsed: ParsedMessage, verdict: AuthVerdict | null, ownAddress: string | null) {
+  const ownDomains = ownAddress ? [ownAddress.split('@')[1]!] : [];
+  return senderTrust(verdict, parsed.from, parsed.headers.get('from')?.[0] ?? '', ownDomains);
 }
 
 /** The one ingest path shared by IMAP sync and `newsdesk mail import`. */

@@ -14,6 +14,8 @@ export type DomainEvent =
   | { type: 'thread.created'; thread: ThreadSummary }
   | { type: 'thread.updated'; thread: ThreadSummary }
   | { type: 'message.created'; threadId: number; message: Message }
+  // A stored message changed after the fact (e.g. its sender was verified once DNS answered).
+  | { type: 'message.updated'; threadId: number; message: Message }
   // A message linked two conversations: `threadId` is gone from the list, its messages are in `into`.
   | { type: 'thread.merged'; threadId: number; into: number }
   | { type: 'release.updated'; release: Release }

@@ -82,6 +82,16 @@ export function createEventSink({ store, loadSnapshot, openThread }: EventSinkDe
         }
         return;
       }
+      case 'message.updated': {
+        const d = store.detail.value;
+        if (d && d.threadId === msg.threadId) {
+          store.detail.value = {
+            ...d,
+            messages: d.messages.map((m) => (m.id === msg.message.id ? msg.message : m)),
+          };
+        }
+        return;
+      }
       case 'thread.merged': {
         store.threads.value = store.threads.value.filter((t) => t.id !== msg.threadId);
         // The conversation the user was reading lives on under another id: follow it there.
