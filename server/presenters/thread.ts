@@ -1,7 +1,17 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { attachments, contacts, messages, releases, threads, users } from '../../db/schema.ts';
-import type { Message, ThreadSummary } from '../schemas/api.ts';
+import {
+  attachments,
+  contacts,
+  events,
+  messages,
+  notes,
+  releases,
+  threadReads,
+  threads,
+  users,
+} from '../../db/schema.ts';
+import type { Message, Note, ThreadSummary } from '../schemas/api.ts';
 import type { Tx } from '../commands/append-events.ts';
 
 type Reader = Db | Tx;
@@ -38,6 +48,13 @@ const summaryColumns = {
   lastText: sql<
     string | null
   >`(select ${messages.text} from ${messages} where ${messages.threadId} = ${threads.id} order by ${messages.date} desc, ${messages.id} desc limit 1)`,
+  language: sql<
+    string | null
+  >`(select ${messages.language} from ${messages} where ${messages.threadId} = ${threads.id} and ${messages.direction} = 'in' order by ${messages.date}, ${messages.id} limit 1)`,
+  // Only a journalist's own words make a thread unread: not auto-replies, bounces or our replies.
+  lastInboundAt: sql<
+    number | null
+  >`(select max(${messages.date}) from ${messages} where ${messages.threadId} = ${threads.id} and ${messages.direction} = 'in' and ${messages.kind} = 'human')`,
 };
 
 function summaryQuery(db: Reader) {
@@ -80,6 +97,8 @@ function toSummary(row: SummaryRow): ThreadSummary {
       row.matchConfidence !== null && row.matchReason
         ? { confidence: row.matchConfidence, reason: row.matchReason }
         : null,
+    language: row.language,
+    lastInboundAt: row.lastInboundAt === null ? null : new Date(row.lastInboundAt).toISOString(),
   };
 }
 
@@ -186,7 +205,64 @@ export function presentMessages(db: Reader, rows: MessageRow[]): Message[] {
   );
 }
 
-/** A thread with its messages in date order; null if absent. */
+/** A thread's internal notes, oldest first. */
+export function presentNotes(db: Reader, threadId: number): Note[] {
+  return db
+    .select({
+      id: notes.id,
+      threadId: notes.threadId,
+      authorId: users.id,
+      authorName: users.name,
+      body: notes.body,
+      createdAt: notes.createdAt,
+    })
+    .from(notes)
+    .innerJoin(users, eq(users.id, notes.authorUserId))
+    .where(eq(notes.threadId, threadId))
+    .orderBy(asc(notes.createdAt), asc(notes.id))
+    .all()
+    .map((n) => ({
+      id: n.id,
+      threadId: n.threadId,
+      author: { id: n.authorId, name: n.authorName },
+      body: n.body,
+      createdAt: n.createdAt.toISOString(),
+    }));
+}
+
+/** The newest event seq about a thread: what a reply's collision check compares against. */
+export function threadVersion(db: Reader, threadId: number): number {
+  return (
+    db
+      .select({ seq: sql<number | null>`max(${events.seq})` })
+      .from(events)
+      .where(eq(events.threadId, threadId))
+      .get()?.seq ?? 0
+  );
+}
+
+/** The officer's read times for these threads (absent: never read). */
+export function readTimes(db: Reader, userId: number, threadIds: number[]): Map<number, Date> {
+  if (threadIds.length === 0) return new Map();
+  const rows = db
+    .select({ threadId: threadReads.threadId, readAt: threadReads.readAt })
+    .from(threadReads)
+    .where(and(eq(threadReads.userId, userId), inArray(threadReads.threadId, threadIds)))
+    .all();
+  return new Map(rows.map((r) => [r.threadId, r.readAt]));
+}
+
+/** Adds the officer's `readAt` to summaries for an HTTP response (events never carry it). */
+export function withReadState<T extends ThreadSummary>(db: Reader, userId: number, summaries: T[]): T[] {
+  const times = readTimes(
+    db,
+    userId,
+    summaries.map((s) => s.id),
+  );
+  return summaries.map((s) => ({ ...s, readAt: times.get(s.id)?.toISOString() ?? null }));
+}
+
+/** A thread with its messages in date order, its notes and its version; null if absent. */
 export function presentThreadDetail(db: Reader, threadId: number) {
   const thread = presentThread(db, threadId);
   if (!thread) return null;
@@ -196,5 +272,10 @@ export function presentThreadDetail(db: Reader, threadId: number) {
     .where(eq(messages.threadId, threadId))
     .orderBy(asc(messages.date), asc(messages.id))
     .all();
-  return { thread, messages: presentMessages(db, rows) };
+  return {
+    thread,
+    messages: presentMessages(db, rows),
+    notes: presentNotes(db, threadId),
+    version: threadVersion(db, threadId),
+  };
 }

@@ -54,11 +54,19 @@ export const ThreadStatusSchema = Type.Union([
   Type.Literal('closed'),
 ]);
 
+export const ThreadPrioritySchema = Type.Union([
+  Type.Literal('low'),
+  Type.Literal('normal'),
+  Type.Literal('high'),
+  Type.Literal('urgent'),
+]);
+export type ThreadPriority = Static<typeof ThreadPrioritySchema>;
+
 export const ThreadSummarySchema = Type.Object({
   id: Type.Integer(),
   subject: Type.String(),
   status: ThreadStatusSchema,
-  priority: Type.String(),
+  priority: ThreadPrioritySchema,
   assignee: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
   deadline: Nullable(Type.String({ format: 'date-time' })),
   // Read from the journalist's words ("by 5pm UK time"); staff accept it by setting `deadline`.
@@ -73,6 +81,13 @@ export const ThreadSummarySchema = Type.Object({
   snippet: Type.String(),
   release: Nullable(Type.Object({ id: Type.Integer(), url: Type.String(), title: Type.String() })),
   match: Nullable(Type.Object({ confidence: Type.Number(), reason: Type.String() })),
+  // Language of the journalist's first message ('en', 'ar', …), null when not detected.
+  language: Nullable(Type.String()),
+  // The latest human inbound message: unread for an officer when later than their `readAt`.
+  lastInboundAt: Nullable(Type.String({ format: 'date-time' })),
+  // Only in HTTP responses, for the officer asking (null: never read). Websocket events omit it, so
+  // a client keeps the value it already has: unread = lastInboundAt > readAt.
+  readAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
 });
 export type ThreadSummary = Static<typeof ThreadSummarySchema>;
 
@@ -112,10 +127,101 @@ export const MessageSchema = Type.Object({
 });
 export type Message = Static<typeof MessageSchema>;
 
+export const ThreadViewSchema = Type.Union([
+  Type.Literal('all'),
+  Type.Literal('mine'),
+  Type.Literal('unassigned'),
+  Type.Literal('unlinked'),
+]);
+export type ThreadView = Static<typeof ThreadViewSchema>;
+
+/**
+ * Threads with a deadline come first (soonest first), then the rest by last activity, newest first.
+ * Merged threads are never listed.
+ */
 export const ThreadListQuerySchema = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  // Opaque cursor from the previous page's `nextCursor`.
+  // Opaque cursor from the previous page's `nextCursor` (only valid with the same filters).
   cursor: Type.Optional(Type.String({ maxLength: 100 })),
+  view: Type.Optional(ThreadViewSchema),
+  // Any release of a translation family selects the whole family's enquiries.
+  releaseId: Type.Optional(Type.Integer({ minimum: 1 })),
+  // Comma-separated statuses, e.g. "new,open".
+  status: Type.Optional(
+    Type.String({
+      maxLength: 100,
+      pattern: '^(new|open|waiting|answered|closed)(,(new|open|waiting|answered|closed))*$',
+    }),
+  ),
+  language: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+  deadline: Type.Optional(Type.Union([Type.Literal('overdue'), Type.Literal('today')])),
+  tag: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+});
+export type ThreadListQuery = Static<typeof ThreadListQuerySchema>;
+
+/** Sidebar counts of live (unmerged) threads. `releases` is keyed by translation family. */
+export const ThreadCountsSchema = Type.Object({
+  views: Type.Object({
+    all: Type.Integer(),
+    mine: Type.Integer(),
+    unassigned: Type.Integer(),
+    unlinked: Type.Integer(),
+  }),
+  statuses: Type.Object({
+    new: Type.Integer(),
+    open: Type.Integer(),
+    waiting: Type.Integer(),
+    answered: Type.Integer(),
+    closed: Type.Integer(),
+  }),
+  // Per translation family: `familyId` is the original release's id; `open` = new, open or waiting.
+  releases: Type.Array(
+    Type.Object({ familyId: Type.Integer(), total: Type.Integer(), open: Type.Integer() }),
+  ),
+  unlinked: Type.Integer(),
+  // Open (new, open, waiting) threads whose deadline has passed / falls before the end of today.
+  overdue: Type.Integer(),
+  dueToday: Type.Integer(),
+  // Threads with inbound mail the asking officer has not read.
+  unread: Type.Integer(),
+});
+export type ThreadCounts = Static<typeof ThreadCountsSchema>;
+
+/** Each field given is changed; `assigneeId: null` unassigns. */
+export const ThreadPatchBodySchema = Type.Object(
+  {
+    status: Type.Optional(ThreadStatusSchema),
+    priority: Type.Optional(ThreadPrioritySchema),
+    assigneeId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+    tags: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 30, uniqueItems: true }),
+    ),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type ThreadPatchBody = Static<typeof ThreadPatchBodySchema>;
+
+export const ActorSchema = Type.Object({ id: Type.Integer(), name: Type.String() });
+export type Actor = Static<typeof ActorSchema>;
+
+/** An internal note: staff only, never sent to the journalist. */
+export const NoteSchema = Type.Object({
+  id: Type.Integer(),
+  threadId: Type.Integer(),
+  author: ActorSchema,
+  body: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type Note = Static<typeof NoteSchema>;
+
+export const NoteBodySchema = Type.Object({ body: Type.String({ minLength: 1, maxLength: 20_000 }) });
+
+export const ThreadMergeBodySchema = Type.Object({ intoThreadId: Type.Integer({ minimum: 1 }) });
+
+/** Marking read answers with the officer's new read time. */
+export const ThreadReadSchema = Type.Object({
+  threadId: Type.Integer(),
+  readAt: Type.String({ format: 'date-time' }),
 });
 
 export const ThreadListSchema = Type.Object({
@@ -127,6 +233,10 @@ export type ThreadList = Static<typeof ThreadListSchema>;
 export const ThreadDetailSchema = Type.Object({
   thread: ThreadSummarySchema,
   messages: Type.Array(MessageSchema),
+  notes: Type.Array(NoteSchema),
+  // The newest event seq about this thread: a reply sends it back as `basedOnVersion` so one written
+  // while a colleague replied or added a note is stopped for review.
+  version: Type.Integer(),
 });
 export type ThreadDetail = Static<typeof ThreadDetailSchema>;
 
@@ -168,3 +278,68 @@ export const ThreadDeadlineBodySchema = Type.Object({
 });
 
 export const IdParamsSchema = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
+/** Results as you type: one per thread (its best-matching message), best first. */
+export const SearchQuerySchema = Type.Object({
+  q: Type.String({ maxLength: 500 }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+});
+
+export const SearchResultsSchema = Type.Object({
+  results: Type.Array(
+    Type.Object({
+      thread: ThreadSummarySchema,
+      messageId: Type.Integer(),
+      // Plain text around the first match (no markup: the UI highlights the query itself).
+      snippet: Type.String(),
+    }),
+  ),
+});
+export type SearchResults = Static<typeof SearchResultsSchema>;
+
+export const UiLanguageSchema = Type.Union([Type.Literal('en'), Type.Literal('ar')]);
+export type UiLanguage = Static<typeof UiLanguageSchema>;
+
+/** Staff, for assignment pickers and presence avatars. */
+export const StaffListSchema = Type.Object({
+  users: Type.Array(
+    Type.Object({ id: Type.Integer(), name: Type.String(), email: Type.String(), role: Type.String() }),
+  ),
+});
+
+/** The signed-in officer with their own preferences. */
+export const MeSchema = Type.Object({
+  id: Type.Integer(),
+  email: Type.String(),
+  name: Type.String(),
+  role: Type.Union([Type.Literal('admin'), Type.Literal('staff')]),
+  language: UiLanguageSchema,
+  signature: Type.String(),
+  canApprove: Type.Boolean(),
+});
+export type Me = Static<typeof MeSchema>;
+
+export const MePatchBodySchema = Type.Object(
+  {
+    language: Type.Optional(UiLanguageSchema),
+    signature: Type.Optional(Type.String({ maxLength: 5000 })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+/** For the releases view, per translation family (`familyId` = the original release's id). */
+export const ReleaseStatsSchema = Type.Object({
+  releases: Type.Array(
+    Type.Object({
+      familyId: Type.Integer(),
+      total: Type.Integer(),
+      open: Type.Integer(),
+      // Languages of the enquiries about this statement, most frequent first.
+      languages: Type.Array(Type.Object({ language: Type.String(), count: Type.Integer() })),
+      // Median of first reply time − first message time over answered threads, in minutes.
+      medianFirstResponseMinutes: Nullable(Type.Number()),
+      answered: Type.Integer(),
+    }),
+  ),
+});
+export type ReleaseStats = Static<typeof ReleaseStatsSchema>;

@@ -1,4 +1,4 @@
-import type { Message, Release, ThreadSummary } from './api.ts';
+import type { Actor, Message, Note, Release, ThreadSummary } from './api.ts';
 
 /** Progress of one mailbox's sync, as shown in the UI's status line. */
 export interface SyncProgress {
@@ -11,13 +11,14 @@ export interface SyncProgress {
 
 /** Events as stored and published; `seq` is added when the event is committed. */
 export type DomainEvent =
-  | { type: 'thread.created'; thread: ThreadSummary }
-  | { type: 'thread.updated'; thread: ThreadSummary }
+  // `actor` is the officer whose action caused the event (absent for mail and automatic changes).
+  | { type: 'thread.created'; thread: ThreadSummary; actor?: Actor }
+  | { type: 'thread.updated'; thread: ThreadSummary; actor?: Actor }
   | { type: 'message.created'; threadId: number; message: Message }
-  // A stored message changed after the fact (e.g. its sender was verified once DNS answered).
-  | { type: 'message.updated'; threadId: number; message: Message }
-  // A message linked two conversations: `threadId` is gone from the list, its messages are in `into`.
-  | { type: 'thread.merged'; threadId: number; into: number }
+  // A message or an officer linked two conversations: `threadId` is gone from the list, its messages
+  // (and notes) are in `into`.
+  | { type: 'thread.merged'; threadId: number; into: number; actor?: Actor }
+  | { type: 'note.created'; threadId: number; note: Note }
   | { type: 'release.updated'; release: Release }
   | { type: 'release.deleted'; releaseId: number }
   | { type: 'sync.progress'; mailbox: SyncProgress };
@@ -33,10 +34,34 @@ export type ServerMessage =
   | SequencedEvent
   | { type: 'hello'; seq: number; user: { id: number; name: string } }
   | { type: 'reload'; seq: number; reason: string }
-  | { type: 'pong' };
+  | { type: 'pong' }
+  | PresenceMessage
+  // Sent only to the officer's own sockets (other tabs) when they mark a thread read; not stored.
+  | { type: 'thread.read'; threadId: number; readAt: string };
+
+/** Someone viewing a thread, and whether they are writing a reply on it. */
+export interface PresenceViewer {
+  id: number;
+  name: string;
+  composing: boolean;
+}
+
+/**
+ * Who is on a thread now. Ephemeral: not stored, no seq. Sent whenever it changes, and for every
+ * thread with viewers right after `hello`; an empty `viewers` means nobody is left.
+ */
+export interface PresenceMessage {
+  type: 'presence';
+  threadId: number;
+  viewers: PresenceViewer[];
+}
 
 /**
  * Client → server. A reconnecting client resumes with `GET /api/ws?since=<last seq>`; `ping` keeps
  * intermediaries from idling the socket out.
  */
-export type ClientMessage = { type: 'ping' };
+export type ClientMessage =
+  | { type: 'ping' }
+  // The thread this socket is showing (null: none) and whether a reply is being written there.
+  // Each message replaces the socket's previous presence; a closed socket leaves.
+  | { type: 'presence'; threadId: number | null; composing: boolean };
