@@ -31,6 +31,12 @@ export interface Config {
   readonly authServId: string | null;
   /** The newsdesk's time zone, for deadlines written without one ("by 5pm"). */
   readonly timeZone: string;
+  /** The Sent folder replies are copied to; null: the folder the server marks \Sent (SPECIAL-USE). */
+  readonly sentFolder: string | null;
+  /** How long a sent reply can still be pulled back (undo-send), in seconds; 0 sends at once. */
+  readonly undoSeconds: number;
+  /** Shown after the officer's name in From: "Amal Haddad — FCDO Newsdesk <newsdesk@…>". */
+  readonly officeName: string;
 }
 
 export class ConfigError extends Error {
@@ -97,6 +103,23 @@ function validTimeZone(raw: string | undefined, problems: string[]): string {
   return zone;
 }
 
+function nonNegativeInt(name: string, raw: string | undefined, fallback: number, problems: string[]): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    problems.push(`${name} must be a whole number of 0 or more, got "${raw}"`);
+    return fallback;
+  }
+  return n;
+}
+
+/** A value that ends up in a mail header: a line break there would let it add headers (O-11). */
+function headerText(name: string, raw: string | undefined, fallback: string, problems: string[]): string {
+  const value = raw?.trim() || fallback;
+  if (/[\p{Cc}\u2028\u2029]/u.test(value)) problems.push(`${name} may not contain line breaks or control characters`);
+  return value;
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Reads `NEWSDESK_*` from an environment; reports every problem at once. */
@@ -161,6 +184,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     verifySenders: verifySetting !== 'false',
     authServId: env.NEWSDESK_AUTHSERV_ID?.trim() || null,
     timeZone: validTimeZone(env.NEWSDESK_TIMEZONE, problems),
+    sentFolder: env.NEWSDESK_SENT_FOLDER
+      ? headerText('NEWSDESK_SENT_FOLDER', env.NEWSDESK_SENT_FOLDER, '', problems)
+      : null,
+    undoSeconds: nonNegativeInt('NEWSDESK_UNDO_SECONDS', env.NEWSDESK_UNDO_SECONDS, 10, problems),
+    officeName: headerText('NEWSDESK_OFFICE_NAME', env.NEWSDESK_OFFICE_NAME, 'Newsdesk', problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
