@@ -15,6 +15,8 @@ export type DomainEvent =
   | { type: 'thread.created'; thread: ThreadSummary; actor?: Actor }
   | { type: 'thread.updated'; thread: ThreadSummary; actor?: Actor }
   | { type: 'message.created'; threadId: number; message: Message }
+  // A stored message changed after the fact (e.g. its sender was verified once DNS answered).
+  | { type: 'message.updated'; threadId: number; message: Message }
   // A message or an officer linked two conversations: `threadId` is gone from the list, its messages
   // (and notes) are in `into`.
   | { type: 'thread.merged'; threadId: number; into: number; actor?: Actor }
