@@ -10,6 +10,7 @@ import type { BackoffPolicy } from './mail/imap/backoff.ts';
 import authPlugin from './plugins/auth.ts';
 import dbPlugin from './plugins/db.ts';
 import imapSyncPlugin from './plugins/imap-sync.ts';
+import maintenancePlugin from './plugins/maintenance.ts';
 import releaseIndexPlugin from './plugins/release-index.ts';
 import webPlugin from './plugins/web.ts';
 import realtimePlugin from './realtime/hub.ts';
@@ -83,6 +84,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     ...(deps.db ? { db: deps.db } : {}),
   });
   await app.register(authPlugin);
+  await app.register(maintenancePlugin);
   await app.register(releaseIndexPlugin);
   await app.register(imapSyncPlugin, {
     config,

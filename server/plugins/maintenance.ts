@@ -1,0 +1,27 @@
+import fp from 'fastify-plugin';
+import { compactEvents } from '../commands/compact-events.ts';
+
+const EVERY_MS = 60 * 60_000;
+
+/** Housekeeping that keeps the database from growing without need: runs at start, then hourly. */
+export default fp(
+  async (app) => {
+    let timer: NodeJS.Timeout | null = null;
+    let running: Promise<unknown> | null = null;
+    const run = () => {
+      running ??= compactEvents(app.db, app.now)
+        .catch((err: unknown) => app.log.error({ err }, 'event compaction failed'))
+        .finally(() => (running = null));
+    };
+    app.addHook('onReady', async () => {
+      run();
+      timer = setInterval(run, EVERY_MS);
+      timer.unref();
+    });
+    app.addHook('preClose', async () => {
+      if (timer) clearInterval(timer);
+      await running;
+    });
+  },
+  { name: 'maintenance', dependencies: ['db'] },
+);
