@@ -13,6 +13,8 @@ function threadIdOf(event: DomainEvent): number | null {
     case 'message.created':
     case 'message.updated':
     case 'thread.merged':
+    case 'note.created':
+    case 'reply.status':
       return event.threadId;
     default:
       return null;

@@ -91,6 +91,42 @@ export const ThreadSummarySchema = Type.Object({
 });
 export type ThreadSummary = Static<typeof ThreadSummarySchema>;
 
+export const ReplyStateSchema = Type.Union([
+  Type.Literal('held'),
+  Type.Literal('awaiting-approval'),
+  Type.Literal('queued'),
+  Type.Literal('sending'),
+  Type.Literal('retrying'),
+  Type.Literal('sent'),
+  Type.Literal('failed'),
+  Type.Literal('bounced'),
+  Type.Literal('cancelled'),
+]);
+
+/** An outgoing reply and where it is on its way: held for undo, awaiting approval, sending, sent… */
+export const ReplySchema = Type.Object({
+  id: Type.Integer(),
+  threadId: Type.Integer(),
+  messageRowId: Nullable(Type.Integer()),
+  state: ReplyStateSchema,
+  attempts: Type.Integer(),
+  // The mail server's words for the last failure, or the bounce's status text.
+  lastError: Nullable(Type.String()),
+  // Not sent before this time: the end of the undo window, then of the retry backoff.
+  sendAfter: Type.String({ format: 'date-time' }),
+  sentAt: Nullable(Type.String({ format: 'date-time' })),
+  author: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
+  // The copy in the mailbox's Sent folder.
+  sentCopy: Type.Union([
+    Type.Literal('pending'),
+    Type.Literal('appended'),
+    Type.Literal('failed'),
+    Type.Literal('not-wanted'),
+  ]),
+  returnNote: Nullable(Type.String()),
+});
+export type Reply = Static<typeof ReplySchema>;
+
 export const MessageSchema = Type.Object({
   id: Type.Integer(),
   messageId: Type.String(),
@@ -116,6 +152,8 @@ export const MessageSchema = Type.Object({
   inReplyTo: Nullable(Type.String()),
   duplicateMessageId: Type.Boolean(),
   parseError: Nullable(Type.String()),
+  // Outgoing messages written in Newsdesk: the reply's delivery state.
+  reply: Type.Optional(Nullable(ReplySchema)),
   attachments: Type.Array(
     Type.Object({
       id: Type.Integer(),
@@ -343,3 +381,54 @@ export const ReleaseStatsSchema = Type.Object({
   ),
 });
 export type ReleaseStats = Static<typeof ReleaseStatsSchema>;
+
+export const MessageHtmlInfoSchema = Type.Object({
+  hasHtml: Type.Boolean(),
+  // False when the HTML is too large to sanitise and show; the raw download still works.
+  renderable: Type.Boolean(),
+  // Remote images, backgrounds, stylesheets and fonts the mail tried to load and that were blocked.
+  remoteBlocked: Type.Integer(),
+  imagesAllowed: Type.Boolean(),
+  sender: Type.String(),
+});
+export type MessageHtmlInfo = Static<typeof MessageHtmlInfoSchema>;
+
+export const ImageSenderBodySchema = Type.Object({ address: Type.String({ minLength: 3, maxLength: 320 }) });
+
+export const ReplyBodySchema = Type.Object({
+  text: Type.String({ maxLength: 200_000 }),
+  html: Type.Optional(Type.String({ maxLength: 1_000_000 })),
+  // Put the journalist's message below ours, each line marked "> ".
+  quote: Type.Optional(Type.Boolean()),
+  // Also to everyone on the original To and Cc (never our own address).
+  replyAll: Type.Optional(Type.Boolean()),
+  // Attachments of this thread's own messages, forwarded.
+  attachmentIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 20 })),
+  statusAfterSend: Type.Optional(Type.Union([Type.Literal('answered'), Type.Literal('waiting')])),
+  // The thread `version` the officer saw: newer replies, notes or mail answer 409 thread_changed.
+  basedOnVersion: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+
+export const ReplyHeadersSchema = Type.Object({
+  'idempotency-key': Type.String({ minLength: 1, maxLength: 200 }),
+});
+
+export const ReplyEnvelopeSchema = Type.Object({ reply: ReplySchema });
+
+/** 409 thread_changed: what happened on the thread since the version the officer saw. */
+export const ThreadChangedSchema = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String() }),
+  version: Type.Integer(),
+  changes: Type.Array(
+    Type.Object({
+      seq: Type.Integer(),
+      type: Type.String(),
+      at: Type.String({ format: 'date-time' }),
+      actor: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
+      summary: Type.String(),
+    }),
+  ),
+});
+export type ThreadChanged = Static<typeof ThreadChangedSchema>;
+
+export const ReplyReturnBodySchema = Type.Object({ note: Type.String({ minLength: 1, maxLength: 5_000 }) });

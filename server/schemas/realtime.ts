@@ -1,4 +1,4 @@
-import type { Actor, Message, Note, Release, ThreadSummary } from './api.ts';
+import type { Actor, Message, Note, Release, Reply, ThreadSummary } from './api.ts';
 
 /** Progress of one mailbox's sync, as shown in the UI's status line. */
 export interface SyncProgress {
@@ -21,6 +21,8 @@ export type DomainEvent =
   // (and notes) are in `into`.
   | { type: 'thread.merged'; threadId: number; into: number; actor?: Actor }
   | { type: 'note.created'; threadId: number; note: Note }
+  // An outgoing reply changed state (held, queued, sending, sent, retrying, failed, bounced…).
+  | { type: 'reply.status'; threadId: number; reply: Reply }
   | { type: 'release.updated'; release: Release }
   | { type: 'release.deleted'; releaseId: number }
   | { type: 'sync.progress'; mailbox: SyncProgress };
