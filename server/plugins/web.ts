@@ -26,7 +26,8 @@ export default fp(
     app.addHook('onSend', async (_request, reply) => {
       reply.header('X-Content-Type-Options', 'nosniff');
       reply.header('Referrer-Policy', 'no-referrer');
-      reply.header('X-Frame-Options', 'DENY');
+      // The mail frame route allows its own app to frame it (SAMEORIGIN); nothing else may be framed.
+      if (!reply.getHeader('X-Frame-Options')) reply.header('X-Frame-Options', 'DENY');
       if (!reply.getHeader('Content-Security-Policy')) reply.header('Content-Security-Policy', CSP);
     });
     if (!existsSync(resolve(root, 'index.html'))) {

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { attachments, blobs, messages } from '../../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { ErrorSchema, IdParamsSchema } from '../../schemas/api.ts';
+import messageHtmlRoutes from './html.ts';
 
 // Types a browser could run or render as a page: always served as opaque bytes.
 const ACTIVE_TYPES =
@@ -35,6 +36,8 @@ export function attachmentDisposition(filename: string): string {
 }
 
 const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(messageHtmlRoutes);
+
   const sendBytes = (reply: FastifyReply, data: Buffer, contentType: string, filename: string) =>
     reply
       .header('Content-Type', ACTIVE_TYPES.test(contentType) ? 'application/octet-stream' : contentType)
