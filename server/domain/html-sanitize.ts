@@ -256,10 +256,13 @@ const ELEMENT_ATTRIBUTES: Record<string, Set<string>> = {
 // ---- URLs ----
 
 // Browsers drop tab and newline anywhere in a URL and C0 controls or spaces at its ends.
-const URL_NOISE = /[\u0000-\u0020\u007f-\u009f]/g;
-
 function cleanUrl(value: string): string {
-  return value.replace(URL_NOISE, '');
+  let out = '';
+  for (const ch of value) {
+    const code = ch.charCodeAt(0);
+    if (code > 0x20 && (code < 0x7f || code > 0x9f)) out += ch;
+  }
+  return out;
 }
 
 const RASTER_DATA_URL = /^data:image\/(png|gif|jpe?g|webp|bmp);base64,[a-z0-9+/=]+$/i;
