@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.ts';
+
+// A 1×1 PNG, as mail clients embed logos (multipart/related with a Content-ID).
+const PNG_BASE64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+function htmlMail(id: string, from: string, html: string, extraParts: string[] = []): string {
+  const b = `rel-${id}`;
+  return [
+    `From: Sender <${from}>`,
+    'To: newsdesk@newsdesk.test',
+    `Subject: HTML ${id}`,
+    `Message-ID: <${id}@paper.test>`,
+    'Date: Sun, 22 Nov 2026 10:00:00 +0000',
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/related; boundary="${b}"`,
+    '',
+    `--${b}`,
+    'Content-Type: text/html; charset=utf-8',
+    '',
+    html,
+    ...extraParts.flatMap((p) => [`--${b}`, p]),
+    `--${b}--`,
+    '',
+  ].join('\r\n');
+}
+
+const logoPart = [
+  'Content-Type: image/png',
+  'Content-ID: <logo@paper.test>',
+  'Content-Transfer-Encoding: base64',
+  '',
+  PNG_BASE64,
+].join('\r\n');
+const svgPart = [
+  'Content-Type: image/svg+xml',
+  'Content-ID: <vector@paper.test>',
+  '',
+  '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>',
+].join('\r\n');
+
+describe('GET /api/messages/:id/html', () => {
+  let t: TestApp;
+  let cookie: string;
+  const ids: Record<string, number> = {};
+
+  beforeAll(async () => {
+    t = await startTestApp({ listen: false });
+    cookie = await t.login();
+    await t.ingestRaw(
+      htmlMail(
+        'tracked',
+        'ann@paper.test',
+        '<p onclick="alert(1)">Hello <img src="https://tracker.example/p.gif"> <img src="cid:logo@paper.test" alt="logo"> <img src="cid:vector@paper.test" alt="vector"></p><script>alert(1)</script>',
+        [logoPart, svgPart],
+      ),
+    );
+    await t.ingestRaw(
+      [
+        'From: Bo <bo@paper.test>',
+        'To: newsdesk@newsdesk.test',
+        'Subject: Plain',
+        'Message-ID: <plain@paper.test>',
+        'Date: Sun, 22 Nov 2026 11:00:00 +0000',
+        '',
+        'Just text.',
+        '',
+      ].join('\r\n'),
+    );
+    const list = (await t.app.inject({ url: '/api/threads', headers: { cookie } })).json().threads as {
+      id: number;
+      subject: string;
+    }[];
+    for (const th of list) {
+      const detail = (await t.app.inject({ url: `/api/threads/${th.id}`, headers: { cookie } })).json();
+      ids[th.subject] = detail.messages[0].id;
+    }
+  });
+  afterAll(async () => t.close());
+
+  it('needs a staff session', async () => {
+    const id = ids['HTML tracked'];
+    expect((await t.app.inject({ url: `/api/messages/${id}/html` })).statusCode).toBe(401);
+    expect((await t.app.inject({ url: `/api/messages/${id}/html-info` })).statusCode).toBe(401);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/image-senders',
+          payload: { address: 'ann@paper.test' },
+        })
+      ).statusCode,
+    ).toBe(401);
+  });
+
+  it('serves sanitised HTML with a strict CSP, framable only by the app, remote images blocked', async () => {
+    const res = await t.app.inject({ url: `/api/messages/${ids['HTML tracked']}/html`, headers: { cookie } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/html; charset=utf-8/);
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("style-src 'unsafe-inline'");
+    expect(csp).toMatch(/img-src data:(;|$)/);
+    expect(csp).toContain('sandbox');
+    expect(csp).not.toMatch(/script-src|allow-scripts|allow-forms|allow-top-navigation/);
+    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.body).toContain('Hello');
+    expect(res.body).not.toMatch(/<script|onclick|alert|tracker\.example/);
+    // cid: points at this message's own PNG, inlined; the SVG part is never shown inline.
+    expect(res.body).toContain(`src="data:image/png;base64,${PNG_BASE64}"`);
+    expect(res.body).not.toContain('image/svg+xml');
+    expect(res.body).toContain('[vector]');
+
+    const info = (
+      await t.app.inject({ url: `/api/messages/${ids['HTML tracked']}/html-info`, headers: { cookie } })
+    ).json();
+    expect(info).toEqual({
+      hasHtml: true,
+      renderable: true,
+      remoteBlocked: 1,
+      imagesAllowed: false,
+      sender: 'ann@paper.test',
+    });
+  });
+
+  it('shows remote images once staff allow the sender, and blocks them again', async () => {
+    const url = `/api/messages/${ids['HTML tracked']}/html`;
+    const allow = await t.app.inject({
+      method: 'POST',
+      url: '/api/image-senders',
+      headers: { cookie },
+      payload: { address: 'ANN@paper.test' },
+    });
+    expect(allow.statusCode).toBe(204);
+    const shown = await t.app.inject({ url, headers: { cookie } });
+    expect(shown.body).toContain('src="https://tracker.example/p.gif"');
+    expect(String(shown.headers['content-security-policy'])).toMatch(/img-src data: https: http:/);
+    const block = await t.app.inject({
+      method: 'DELETE',
+      url: '/api/image-senders',
+      headers: { cookie },
+      payload: { address: 'ann@paper.test' },
+    });
+    expect(block.statusCode).toBe(204);
+    expect((await t.app.inject({ url, headers: { cookie } })).body).not.toContain('tracker.example');
+  });
+
+  it('answers 404 for a message without HTML and for one that does not exist', async () => {
+    expect(
+      (await t.app.inject({ url: `/api/messages/${ids.Plain}/html`, headers: { cookie } })).statusCode,
+    ).toBe(404);
+    expect(
+      (await t.app.inject({ url: `/api/messages/${ids.Plain}/html-info`, headers: { cookie } })).json()
+        .hasHtml,
+    ).toBe(false);
+    expect((await t.app.inject({ url: '/api/messages/999999/html', headers: { cookie } })).statusCode).toBe(
+      404,
+    );
+  });
+});
