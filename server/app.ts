@@ -4,12 +4,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Config } from './config.ts';
+import { outboxTrouble } from './commands/send-reply.ts';
 import { AppError } from './errors.ts';
 import { EventBus } from './events.ts';
 import type { BackoffPolicy } from './mail/imap/backoff.ts';
 import authPlugin from './plugins/auth.ts';
 import dbPlugin from './plugins/db.ts';
 import imapSyncPlugin from './plugins/imap-sync.ts';
+import mailerPlugin, { type MailerOptions } from './plugins/mailer.ts';
 import maintenancePlugin from './plugins/maintenance.ts';
 import releaseIndexPlugin from './plugins/release-index.ts';
 import webPlugin from './plugins/web.ts';
@@ -18,6 +20,7 @@ import healthRoutes from './routes/health/index.ts';
 import sessionRoutes from './routes/session/index.ts';
 import messageRoutes from './routes/messages/index.ts';
 import releaseRoutes from './routes/releases/index.ts';
+import replyRoutes from './routes/replies/index.ts';
 import threadRoutes from './routes/threads/index.ts';
 
 export interface AppDeps {
@@ -31,6 +34,22 @@ export interface AppDeps {
   webRoot?: string;
   /** DNS for sender verification (tests: a fake resolver, never live DNS). */
   resolver?: (name: string, rrtype: string) => Promise<unknown>;
+  /** Outgoing mail overrides (tests: a quick retry policy, another SMTP sender or Sent folder). */
+  mailer?: Omit<MailerOptions, 'config'>;
+}
+
+/** Outgoing mail as a health entry: failing after a permanent failure or bounce in the last day. */
+function outboxHealth(app: FastifyInstance): { address: string; state: string; lastError?: string }[] {
+  if (!app.mailer.replySettings) return [];
+  const trouble = outboxTrouble(app.db, app.now());
+  const state = trouble.failed > 0 ? 'error' : trouble.retrying > 0 ? 'retrying' : 'ok';
+  return [
+    {
+      address: `outgoing mail (${app.mailer.replySettings.ownAddress})`,
+      state,
+      ...(state !== 'ok' && trouble.lastError ? { lastError: trouble.lastError } : {}),
+    },
+  ];
 }
 
 /** Builds the whole server without listening: tests drive it with inject(), main.ts listens. */
@@ -92,15 +111,17 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     ...(deps.imapBackoff ? { backoff: deps.imapBackoff } : {}),
     ...(deps.imapSocketTimeoutMs ? { socketTimeoutMs: deps.imapSocketTimeoutMs } : {}),
   });
+  await app.register(mailerPlugin, { config, ...deps.mailer });
   await app.register(realtimePlugin);
   await app.register(healthRoutes, {
     health: () => ({
-      mailboxes: app.mailSync.supervisors.map((s) => s.health()),
+      mailboxes: [...app.mailSync.supervisors.map((s) => s.health()), ...outboxHealth(app)],
       mailConfigured: app.mailSync.configured,
     }),
   });
   await app.register(sessionRoutes, { secureCookies: config.secureCookies, sessionDays: config.sessionDays });
   await app.register(threadRoutes);
+  await app.register(replyRoutes);
   await app.register(releaseRoutes);
   await app.register(messageRoutes);
   await app.register(webPlugin, deps.webRoot ? { root: deps.webRoot } : {});

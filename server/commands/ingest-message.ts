@@ -17,6 +17,7 @@ import { splitReplyHtml, splitReplyText, type SplitMessage } from '../domain/quo
 import { matchEnquiry } from '../releases/catalogue.ts';
 import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
 import { appendEvents, type Tx } from './append-events.ts';
+import { ownReplyComingBack, recordReplyBounce, repliedThreadsReferenced } from './send-reply.ts';
 
 /** Where a message came from: an IMAP UID (the exactly-once key) or a file import. */
 export type IngestSource =
@@ -238,6 +239,13 @@ export function ingestMessage(
       advanceCheckpoint(st, source, now);
       return { status: 'already-stored', messageRowId: same.id, events: [] };
     }
+    // Our own reply coming back (a Bcc, a list reflecting it, Sent fed into INBOX): the same message.
+    const ownReply = options.minimal ? null : ownReplyComingBack(tx, parsed, options.ownAddress);
+    if (ownReply !== null) {
+      recordLocation(st, source, ownReply);
+      advanceCheckpoint(st, source, now);
+      return { status: 'already-stored', messageRowId: ownReply, events: [] };
+    }
     const reusedMessageId = !parsed.messageIdSynthetic && st.otherContentSameId.get(identity) !== undefined;
 
     const direction = options.ownAddress && parsed.from.address === options.ownAddress ? 'out' : 'in';
@@ -251,7 +259,11 @@ export function ingestMessage(
       inReplyTo: parsed.inReplyTo,
       references: parsed.references,
     });
-    const referenced = refs.flatMap((messageId) => st.threadsOfMessageId.all({ messageId }));
+    const referenced = [
+      ...refs.flatMap((messageId) => st.threadsOfMessageId.all({ messageId })),
+      // Our reply ids lead to their thread even when only a bounce report names them.
+      ...repliedThreadsReferenced(tx, refs, classification.bounce),
+    ];
     const referencing = st.threadsReferencing.all({ messageId: parsed.messageId });
     const windowDays = options.subjectWindowDays ?? 30;
     const decision: ThreadDecision = options.minimal
@@ -352,6 +364,8 @@ export function ingestMessage(
       if (!parsed.parseError) linkRelease(tx, db, threadId, parsed, split, now);
       suggestDeadline(tx, threadId, split, parsed.date, options.timeZone ?? 'Europe/London', now);
     }
+    // A bounce of one of our replies marks it bounced (L-11).
+    const replyEvents = classification.bounce ? recordReplyBounce(tx, classification.bounce, now) : [];
     advanceCheckpoint(st, source, now);
 
     const thread = presentThread(db, threadId);
@@ -366,6 +380,7 @@ export function ingestMessage(
         : []),
       { type: threadCreated ? 'thread.created' : 'thread.updated', thread },
       { type: 'message.created', threadId, message: toApiMessage(messageRow, files) },
+      ...replyEvents,
     ];
     return {
       status: 'stored',

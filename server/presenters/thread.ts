@@ -13,6 +13,7 @@ import {
 } from '../../db/schema.ts';
 import type { Message, Note, ThreadSummary } from '../schemas/api.ts';
 import type { Tx } from '../commands/append-events.ts';
+import { repliesForMessages } from './reply.ts';
 
 type Reader = Db | Tx;
 
@@ -197,12 +198,19 @@ export function presentMessages(db: Reader, rows: MessageRow[]): Message[] {
   const ids = rows.map((r) => r.id);
   const files =
     ids.length === 0 ? [] : db.select().from(attachments).where(inArray(attachments.messageRowId, ids)).all();
-  return rows.map((row) =>
-    toApiMessage(
+  const replies = repliesForMessages(
+    db,
+    rows.filter((r) => r.direction === 'out').map((r) => r.id),
+  );
+  return rows.map((row) => {
+    const message = toApiMessage(
       row,
       files.filter((f) => f.messageRowId === row.id),
-    ),
-  );
+    );
+    // Outgoing messages written in Newsdesk carry their delivery state.
+    if (row.direction === 'out') message.reply = replies.get(row.id) ?? null;
+    return message;
+  });
 }
 
 /** A thread's internal notes, oldest first. */

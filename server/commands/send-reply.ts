@@ -1,0 +1,797 @@
+// The write path of outgoing replies: create (with the exact bytes fixed up front), undo, approval, and
+// the state changes the outbox worker reports. Each change is one synchronous transaction that appends
+// its events; callers publish them after the commit.
+import { randomBytes } from 'node:crypto';
+import { and, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import {
+  attachments,
+  blobs,
+  events,
+  messageRefs,
+  messages,
+  outbox,
+  settings,
+  threads,
+  users,
+} from '../../db/schema.ts';
+import { isOwnMessage, type BounceReport } from '../domain/classify/index.ts';
+import { AppError } from '../errors.ts';
+import { contentHashOf, sha256Hex } from '../mail/parse.ts';
+import { composeReplyBytes, type ReplyAttachment } from '../mail/smtp/compose-reply.ts';
+import {
+  messageIdDomain,
+  quotedOriginal,
+  referencesChain,
+  replyMessageId,
+  replyRecipients,
+  replySubject,
+  safeDisplayName,
+  type Party,
+} from '../mail/smtp/reply-headers.ts';
+import { presentReply } from '../presenters/reply.ts';
+import { presentThread, toApiMessage } from '../presenters/thread.ts';
+import type { Reply } from '../schemas/api.ts';
+import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
+import { appendEvents, type Tx } from './append-events.ts';
+
+type OutboxRow = typeof outbox.$inferSelect;
+type ReplyState = OutboxRow['state'];
+
+export interface ReplySettings {
+  /** The newsdesk address replies come from. */
+  ownAddress: string;
+  /** "FCDO Newsdesk" in "Amal Haddad — FCDO Newsdesk <newsdesk@…>". */
+  officeName: string;
+  undoSeconds: number;
+  /** False when there is no IMAP mailbox to keep a Sent copy in. */
+  keepSentCopy: boolean;
+}
+
+export interface ReplyInput {
+  threadId: number;
+  author: { id: number; name: string };
+  idempotencyKey: string;
+  text: string;
+  html?: string | null;
+  quote?: boolean;
+  replyAll?: boolean;
+  attachmentIds?: number[];
+  statusAfterSend?: 'answered' | 'waiting';
+  basedOnVersion?: number;
+}
+
+export interface ThreadChange {
+  seq: number;
+  type: string;
+  at: string;
+  actor: { id: number; name: string } | null;
+  summary: string;
+}
+
+/** 409: the thread moved on since the officer opened it; the UI shows `changes` and may send anyway. */
+export class ThreadChangedError extends AppError {
+  constructor(
+    readonly version: number,
+    readonly changes: ThreadChange[],
+  ) {
+    const who = changes.find((c) => c.actor)?.actor?.name;
+    super(
+      'thread_changed',
+      409,
+      who ? `${who} changed this thread since you opened it` : 'the thread changed since you opened it',
+    );
+  }
+}
+
+const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+
+/** The setting that makes every reply wait for an approver (users.canApprove). */
+export const REQUIRE_APPROVAL_KEY = 'requireApproval';
+
+function requiresApproval(db: Db | Tx): boolean {
+  const row = db
+    .select({ value: settings.value })
+    .from(settings)
+    .where(eq(settings.key, REQUIRE_APPROVAL_KEY))
+    .get();
+  return row?.value === true;
+}
+
+/** The thread's version: the newest event seq recorded for it (0 when none). */
+export function threadVersion(db: Db | Tx, threadId: number): number {
+  const row = db
+    .select({ seq: sql<number | null>`max(${events.seq})` })
+    .from(events)
+    .where(eq(events.threadId, threadId))
+    .get();
+  return row?.seq ?? 0;
+}
+
+/**
+ * What others did on the thread after `sinceSeq`: new mail from outside, and replies and notes by
+ * other officers. The officer's own actions and automatic bookkeeping do not count as a collision.
+ */
+export function threadChangesSince(
+  db: Db | Tx,
+  threadId: number,
+  sinceSeq: number,
+  userId: number,
+): ThreadChange[] {
+  const rows = db
+    .select({
+      seq: events.seq,
+      type: events.type,
+      payload: events.payload,
+      actorUserId: events.actorUserId,
+      createdAt: events.createdAt,
+      actorName: users.name,
+    })
+    .from(events)
+    .leftJoin(users, eq(users.id, events.actorUserId))
+    .where(and(eq(events.threadId, threadId), gt(events.seq, sinceSeq)))
+    .orderBy(events.seq)
+    .limit(500)
+    .all();
+  const changes: ThreadChange[] = [];
+  for (const row of rows) {
+    const actor =
+      row.actorUserId !== null && row.actorName !== null
+        ? { id: row.actorUserId, name: row.actorName }
+        : null;
+    const byOther = row.actorUserId !== null && row.actorUserId !== userId;
+    const base = { seq: row.seq, type: row.type, at: row.createdAt.toISOString(), actor };
+    if (row.type === 'message.created') {
+      const message = (
+        row.payload as { message?: { direction?: string; from?: { name?: string | null; email?: string } } }
+      ).message;
+      if (message?.direction === 'in') {
+        const from = message.from?.name || message.from?.email || 'the journalist';
+        changes.push({ ...base, summary: `new message from ${from}` });
+      } else if (byOther) {
+        changes.push({ ...base, summary: `${actor?.name ?? 'a colleague'} replied` });
+      }
+    } else if (row.type.startsWith('note.') && byOther) {
+      changes.push({ ...base, summary: `${actor?.name ?? 'a colleague'} added a note` });
+    }
+  }
+  return changes;
+}
+
+function existingByKey(db: Db | Tx, authorId: number, key: string): OutboxRow | undefined {
+  return db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.authorUserId, authorId), eq(outbox.idempotencyKey, key)))
+    .get();
+}
+
+type MessageRow = typeof messages.$inferSelect;
+
+/** The message a reply answers: the journalist's latest human message, else the latest message at all. */
+function messageRepliedTo(db: Db, threadId: number): MessageRow | undefined {
+  const latest = (where: ReturnType<typeof and>) =>
+    db.select().from(messages).where(where).orderBy(desc(messages.date), desc(messages.id)).limit(1).get();
+  return (
+    latest(and(eq(messages.threadId, threadId), eq(messages.direction, 'in'), eq(messages.kind, 'human'))) ??
+    latest(and(eq(messages.threadId, threadId), eq(messages.direction, 'in'))) ??
+    latest(and(eq(messages.threadId, threadId)))
+  );
+}
+
+function composedText(input: ReplyInput, signature: string, parent: MessageRow): string {
+  const parts = [input.text.replace(/\r\n?/g, '\n').trimEnd()];
+  // RFC 3676 §4.3 signature separator, so mail clients can fold or strip it.
+  if (signature.trim()) parts.push(`-- \n${signature.replace(/\r\n?/g, '\n').trim()}`);
+  if (input.quote) {
+    parts.push(
+      quotedOriginal({
+        text: parent.text,
+        date: parent.date,
+        from: { name: parent.fromName, address: parent.fromAddress },
+      }),
+    );
+  }
+  return `${parts.join('\n\n')}\n`;
+}
+
+export interface CreateReplyResult {
+  /** False when the idempotency key matched an earlier reply, which is returned instead. */
+  created: boolean;
+  reply: Reply;
+  events: SequencedEvent[];
+}
+
+/**
+ * Writes a reply: the out message shown in the thread, its exact bytes, and the outbox row with
+ * Message-ID, In-Reply-To and References, all in one transaction and before any SMTP attempt. The
+ * bytes are composed first (async), then the transaction re-checks the idempotency key and the
+ * collision guard, so two tabs or a retried POST end with one reply.
+ */
+export async function createReply(
+  db: Db,
+  input: ReplyInput,
+  replySettings: ReplySettings,
+  now: Date,
+  random: () => string = () => randomBytes(12).toString('hex'),
+): Promise<CreateReplyResult> {
+  const earlier = existingByKey(db, input.author.id, input.idempotencyKey);
+  if (earlier) return { created: false, reply: presentReply(db, earlier.id)!, events: [] };
+
+  const thread = db.select().from(threads).where(eq(threads.id, input.threadId)).get();
+  if (!thread) throw new AppError('not_found', 404, `no thread ${input.threadId}`);
+  if (thread.mergedInto !== null)
+    throw new AppError('thread_merged', 409, `thread ${input.threadId} was merged into ${thread.mergedInto}`);
+  if (input.basedOnVersion !== undefined) {
+    const changes = threadChangesSince(db, input.threadId, input.basedOnVersion, input.author.id);
+    if (changes.length > 0) throw new ThreadChangedError(threadVersion(db, input.threadId), changes);
+  }
+  if (!input.text.trim() && !(input.attachmentIds?.length ?? 0))
+    throw new AppError('empty_reply', 400, 'write something to send');
+
+  const parent = messageRepliedTo(db, input.threadId);
+  if (!parent) throw new AppError('nothing_to_reply_to', 409, 'this thread has no message to reply to');
+  const author = db.select().from(users).where(eq(users.id, input.author.id)).get();
+  if (!author) throw new AppError('unauthenticated', 401, 'sign in first');
+
+  // An outgoing parent (a thread we started) is answered to the people it went to.
+  const original =
+    parent.direction === 'in'
+      ? {
+          from: { name: parent.fromName, address: parent.fromAddress },
+          to: parent.to.map((a) => ({ name: a.name ?? null, address: a.address })),
+          cc: parent.cc.map((a) => ({ name: a.name ?? null, address: a.address })),
+        }
+      : {
+          from: parent.to[0]
+            ? { name: parent.to[0].name ?? null, address: parent.to[0].address }
+            : { name: null, address: '' },
+          to: parent.to.slice(1).map((a) => ({ name: a.name ?? null, address: a.address })),
+          cc: parent.cc.map((a) => ({ name: a.name ?? null, address: a.address })),
+        };
+  const recipients = replyRecipients(original, {
+    replyAll: input.replyAll ?? false,
+    ownAddresses: [replySettings.ownAddress],
+  });
+  if (recipients.to.length === 0) {
+    throw new AppError(
+      'no_recipient',
+      422,
+      recipients.refused.length
+        ? `not a deliverable address: ${recipients.refused.join(', ')}`
+        : 'the message has no sender to reply to',
+    );
+  }
+
+  const files: (ReplyAttachment & { sha256: string })[] = [];
+  const ids = [...new Set(input.attachmentIds ?? [])];
+  if (ids.length > 0) {
+    const rows = db
+      .select({
+        id: attachments.id,
+        sha256: attachments.sha256,
+        filename: attachments.filename,
+        contentType: attachments.contentType,
+        data: blobs.data,
+      })
+      .from(attachments)
+      .innerJoin(messages, eq(messages.id, attachments.messageRowId))
+      .innerJoin(blobs, eq(blobs.sha256, attachments.sha256))
+      .where(and(inArray(attachments.id, ids), eq(messages.threadId, input.threadId)))
+      .all();
+    if (rows.length !== ids.length)
+      throw new AppError('invalid_attachment', 400, 'attachments must belong to this thread');
+    const total = rows.reduce((n, r) => n + r.data.length, 0);
+    if (total > MAX_ATTACHMENT_BYTES)
+      throw new AppError('attachments_too_large', 400, 'attachments may total at most 25 MB');
+    for (const r of rows)
+      files.push({ filename: r.filename, contentType: r.contentType, content: r.data, sha256: r.sha256 });
+  }
+
+  const domain = messageIdDomain(replySettings.ownAddress);
+  const messageId = replyMessageId(input.threadId, random(), domain);
+  // A synthesised id exists only here: the journalist's client has never seen it.
+  const parentId = parent.messageIdSynthetic ? null : parent.messageId;
+  const references = referencesChain(parent.messageIdSynthetic ? [] : parent.references, parentId);
+  const subject = replySubject(parent.subject || thread.subject);
+  const text = composedText(input, author.signature, parent);
+  const fromName = [safeDisplayName(author.name), safeDisplayName(replySettings.officeName)]
+    .filter(Boolean)
+    .join(' — ');
+  const from: Party = { name: fromName, address: replySettings.ownAddress };
+  const raw = await composeReplyBytes({
+    messageId,
+    from,
+    to: recipients.to,
+    cc: recipients.cc,
+    subject,
+    text,
+    html: input.html ?? null,
+    inReplyTo: parentId,
+    references,
+    date: now,
+    attachments: files,
+  });
+  const rawSha256 = sha256Hex(raw);
+
+  return db.transaction((tx): CreateReplyResult => {
+    const raced = existingByKey(tx, input.author.id, input.idempotencyKey);
+    if (raced) return { created: false, reply: presentReply(tx, raced.id)!, events: [] };
+    if (input.basedOnVersion !== undefined) {
+      const changes = threadChangesSince(tx, input.threadId, input.basedOnVersion, input.author.id);
+      if (changes.length > 0) throw new ThreadChangedError(threadVersion(tx, input.threadId), changes);
+    }
+    const needsApproval = requiresApproval(tx) && !author.canApprove;
+    const state: ReplyState = needsApproval
+      ? 'awaiting-approval'
+      : replySettings.undoSeconds > 0
+        ? 'held'
+        : 'queued';
+
+    tx.insert(blobs).values({ sha256: rawSha256, size: raw.length, data: raw }).onConflictDoNothing().run();
+    const messageRow = tx
+      .insert(messages)
+      .values({
+        messageId,
+        contentHash: contentHashOf(raw),
+        rawSha256,
+        size: raw.length,
+        inReplyTo: parentId,
+        references,
+        fromAddress: replySettings.ownAddress,
+        fromName,
+        to: recipients.to.map((p) => ({ address: p.address, ...(p.name ? { name: p.name } : {}) })),
+        cc: recipients.cc.map((p) => ({ address: p.address, ...(p.name ? { name: p.name } : {}) })),
+        subject,
+        date: now,
+        text,
+        direction: 'out',
+        kind: 'human',
+        threadId: input.threadId,
+        createdAt: now,
+      })
+      .returning()
+      .get();
+    for (const ref of [...new Set([...(parentId ? [parentId] : []), ...references])])
+      tx.insert(messageRefs).values({ messageRowId: messageRow.id, refMessageId: ref }).run();
+    const fileRows = files.map((f) =>
+      tx
+        .insert(attachments)
+        .values({
+          messageRowId: messageRow.id,
+          sha256: f.sha256,
+          filename: f.filename,
+          contentType: f.contentType,
+          size: f.content.length,
+          disposition: 'attachment',
+        })
+        .returning()
+        .get(),
+    );
+    const row = tx
+      .insert(outbox)
+      .values({
+        kind: 'reply',
+        threadId: input.threadId,
+        messageRowId: messageRow.id,
+        authorUserId: input.author.id,
+        idempotencyKey: input.idempotencyKey,
+        messageId,
+        rawSha256,
+        envelopeFrom: replySettings.ownAddress,
+        recipients: [...recipients.to, ...recipients.cc].map((p) => p.address),
+        state,
+        sendAfter: new Date(now.getTime() + (state === 'held' ? replySettings.undoSeconds * 1000 : 0)),
+        sentCopy: replySettings.keepSentCopy ? 'pending' : 'not-wanted',
+        statusAfterSend: input.statusAfterSend ?? 'answered',
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning()
+      .get();
+    tx.update(threads)
+      .set({
+        messageCount: sql`${threads.messageCount} + 1`,
+        lastActivityAt: sql`max(${threads.lastActivityAt}, ${now.getTime()})`,
+        updatedAt: now,
+      })
+      .where(eq(threads.id, input.threadId))
+      .run();
+
+    const reply = presentReply(tx, row.id)!;
+    const message = { ...toApiMessage(messageRow, fileRows), reply };
+    const domainEvents: DomainEvent[] = [
+      { type: 'message.created', threadId: input.threadId, message },
+      { type: 'reply.status', threadId: input.threadId, reply },
+      { type: 'thread.updated', thread: presentThread(tx, input.threadId)! },
+    ];
+    return { created: true, reply, events: appendEvents(tx, domainEvents, now, input.author.id) };
+  });
+}
+
+function loadReply(tx: Tx, replyId: number): OutboxRow {
+  const row = tx.select().from(outbox).where(eq(outbox.id, replyId)).get();
+  if (!row) throw new AppError('not_found', 404, `no reply ${replyId}`);
+  return row;
+}
+
+/** Updates a reply only from the expected states; returns whether it moved. */
+function transition(
+  tx: Tx,
+  replyId: number,
+  from: readonly ReplyState[],
+  values: Partial<typeof outbox.$inferInsert>,
+  now: Date,
+): boolean {
+  const result = tx
+    .update(outbox)
+    .set({ ...values, updatedAt: now })
+    .where(and(eq(outbox.id, replyId), inArray(outbox.state, [...from])))
+    .run();
+  return result.changes === 1;
+}
+
+function statusEvents(tx: Tx, replyId: number, now: Date, actorUserId: number | null, withThread = false) {
+  const reply = presentReply(tx, replyId)!;
+  const domainEvents: DomainEvent[] = [{ type: 'reply.status', threadId: reply.threadId, reply }];
+  if (withThread) domainEvents.push({ type: 'thread.updated', thread: presentThread(tx, reply.threadId)! });
+  return { reply, events: appendEvents(tx, domainEvents, now, actorUserId) };
+}
+
+export interface ReplyChange {
+  reply: Reply;
+  events: SequencedEvent[];
+}
+
+/** Undo-send: pulls a reply back while it is still held (or waiting for approval). Its author only. */
+export function cancelReply(
+  db: Db,
+  replyId: number,
+  user: { id: number; role?: string },
+  now: Date,
+): ReplyChange {
+  return db.transaction((tx) => {
+    const row = loadReply(tx, replyId);
+    if (row.authorUserId !== user.id && user.role !== 'admin')
+      throw new AppError('forbidden', 403, 'only the author can pull a reply back');
+    if (row.state === 'cancelled') return { reply: presentReply(tx, replyId)!, events: [] };
+    if (!transition(tx, replyId, ['held', 'awaiting-approval'], { state: 'cancelled' }, now))
+      throw new AppError('too_late', 409, `the reply is already ${row.state}`);
+    return statusEvents(tx, replyId, now, user.id);
+  });
+}
+
+function approver(tx: Tx, userId: number): void {
+  const row = tx.select({ canApprove: users.canApprove }).from(users).where(eq(users.id, userId)).get();
+  if (!row?.canApprove) throw new AppError('forbidden', 403, 'only an approver can do this');
+}
+
+/** An approver lets a reply go out. */
+export function approveReply(db: Db, replyId: number, userId: number, now: Date): ReplyChange {
+  return db.transaction((tx) => {
+    loadReply(tx, replyId);
+    approver(tx, userId);
+    if (
+      !transition(
+        tx,
+        replyId,
+        ['awaiting-approval'],
+        { state: 'queued', approvedByUserId: userId, sendAfter: now },
+        now,
+      )
+    )
+      throw new AppError('not_awaiting_approval', 409, 'the reply is not waiting for approval');
+    return statusEvents(tx, replyId, now, userId);
+  });
+}
+
+/** An approver sends a reply back to its author with a note; it is not sent. */
+export function returnReply(db: Db, replyId: number, userId: number, note: string, now: Date): ReplyChange {
+  return db.transaction((tx) => {
+    loadReply(tx, replyId);
+    approver(tx, userId);
+    if (!transition(tx, replyId, ['awaiting-approval'], { state: 'cancelled', returnNote: note.trim() }, now))
+      throw new AppError('not_awaiting_approval', 409, 'the reply is not waiting for approval');
+    return statusEvents(tx, replyId, now, userId);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worker-side transitions.
+
+export interface ClaimedReply {
+  row: OutboxRow;
+  raw: Buffer;
+  events: SequencedEvent[];
+}
+
+/**
+ * Claims the next due reply for sending: a conditional held/queued/retrying → sending update, so a
+ * second worker (or a double wake-up) can never send the same row (O-07).
+ */
+export function claimDueReply(db: Db, now: Date): ClaimedReply | null {
+  return db.transaction((tx) => {
+    const due = tx
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(inArray(outbox.state, ['held', 'queued', 'retrying']), lte(outbox.sendAfter, now)))
+      .orderBy(outbox.sendAfter, outbox.id)
+      .limit(1)
+      .get();
+    if (!due) return null;
+    if (
+      !transition(
+        tx,
+        due.id,
+        ['held', 'queued', 'retrying'],
+        { state: 'sending', attempts: sql`${outbox.attempts} + 1` as unknown as number },
+        now,
+      )
+    )
+      return null;
+    const row = loadReply(tx, due.id);
+    const blob = tx.select({ data: blobs.data }).from(blobs).where(eq(blobs.sha256, row.rawSha256)).get();
+    if (!blob) throw new Error(`reply ${row.id}: stored message bytes are missing`);
+    return { row, raw: blob.data, events: statusEvents(tx, row.id, now, null).events };
+  });
+}
+
+/** When the next held, queued or retrying reply is due (null: none). */
+export function nextReplyDue(db: Db): Date | null {
+  const row = db
+    .select({ at: sql<number | null>`min(${outbox.sendAfter})` })
+    .from(outbox)
+    .where(inArray(outbox.state, ['held', 'queued', 'retrying']))
+    .get();
+  return row?.at === null || row?.at === undefined ? null : new Date(row.at);
+}
+
+/** Replies left in 'sending' by a process that died mid-attempt. */
+export function interruptedReplies(db: Db): OutboxRow[] {
+  return db.select().from(outbox).where(eq(outbox.state, 'sending')).all();
+}
+
+/**
+ * The server took the message (or a copy was found in Sent after a crash). The thread becomes
+ * answered (or waiting) and its first response time is kept from the first reply only.
+ */
+export function markReplySent(
+  db: Db,
+  replyId: number,
+  outcome: { response: string; note: string | null; sentCopy?: 'appended' },
+  now: Date,
+): ReplyChange {
+  return db.transaction((tx) => {
+    const row = loadReply(tx, replyId);
+    const moved = transition(
+      tx,
+      replyId,
+      ['sending'],
+      {
+        state: 'sent',
+        sentAt: now,
+        smtpResponse: outcome.response.slice(0, 1000),
+        lastError: outcome.note,
+        ...(outcome.sentCopy ? { sentCopy: outcome.sentCopy } : {}),
+      },
+      now,
+    );
+    if (!moved) return { reply: presentReply(tx, replyId)!, events: [] };
+    tx.update(threads)
+      .set({
+        status: row.statusAfterSend,
+        firstResponseAt: sql`coalesce(${threads.firstResponseAt}, ${now.getTime()})`,
+        updatedAt: now,
+      })
+      .where(eq(threads.id, row.threadId))
+      .run();
+    return statusEvents(tx, replyId, now, null, true);
+  });
+}
+
+/** A temporary failure (4xx, no connection): try again at `retryAt`. */
+export function markReplyRetrying(
+  db: Db,
+  replyId: number,
+  error: string,
+  retryAt: Date,
+  now: Date,
+): ReplyChange {
+  return db.transaction((tx) => {
+    transition(
+      tx,
+      replyId,
+      ['sending'],
+      { state: 'retrying', lastError: error.slice(0, 1000), sendAfter: retryAt },
+      now,
+    );
+    return statusEvents(tx, replyId, now, null);
+  });
+}
+
+/** A permanent failure (5xx, or too many attempts): never retried; staff see the server's words. */
+export function markReplyFailed(db: Db, replyId: number, error: string, now: Date): ReplyChange {
+  return db.transaction((tx) => {
+    transition(tx, replyId, ['sending'], { state: 'failed', lastError: error.slice(0, 1000) }, now);
+    return statusEvents(tx, replyId, now, null);
+  });
+}
+
+/**
+ * After a restart, a reply found in 'sending' and not in Sent is sent again with the same bytes; it
+ * may have reached the server before the crash, so it says so.
+ */
+export function requeueInterruptedReply(db: Db, replyId: number, now: Date): ReplyChange {
+  return db.transaction((tx) => {
+    transition(
+      tx,
+      replyId,
+      ['sending'],
+      {
+        state: 'retrying',
+        sendAfter: now,
+        lastError:
+          'possible duplicate: sending was interrupted and the message was not found in Sent, so it is sent again',
+      },
+      now,
+    );
+    return statusEvents(tx, replyId, now, null);
+  });
+}
+
+/** Records the Sent copy's outcome; never touches the delivery state. */
+export function markSentCopy(
+  db: Db,
+  replyId: number,
+  outcome: 'appended' | 'failed',
+  error: string | null,
+  now: Date,
+): ReplyChange {
+  return db.transaction((tx) => {
+    tx.update(outbox)
+      .set({ sentCopy: outcome, sentCopyError: error ? error.slice(0, 1000) : null, updatedAt: now })
+      .where(eq(outbox.id, replyId))
+      .run();
+    return statusEvents(tx, replyId, now, null);
+  });
+}
+
+/** A sent reply whose Sent copy is still owed: pending, or failed longer ago than `retryAfterMs`. */
+export function nextOwedSentCopy(
+  db: Db,
+  now: Date,
+  retryAfterMs: number,
+): { row: OutboxRow; raw: Buffer } | null {
+  const row = db
+    .select()
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.state, 'sent'),
+        sql`(${outbox.sentCopy} = 'pending' or (${outbox.sentCopy} = 'failed' and ${outbox.updatedAt} <= ${now.getTime() - retryAfterMs}))`,
+      ),
+    )
+    .orderBy(outbox.updatedAt)
+    .limit(1)
+    .get();
+  if (!row) return null;
+  const blob = db.select({ data: blobs.data }).from(blobs).where(eq(blobs.sha256, row.rawSha256)).get();
+  return blob ? { row, raw: blob.data } : null;
+}
+
+/** Counts the outbox states that matter for health: permanent failures in the last day, and retries. */
+export function outboxTrouble(
+  db: Db,
+  now: Date,
+): { failed: number; retrying: number; lastError: string | null } {
+  const since = now.getTime() - 86_400_000;
+  const rows = db
+    .select({ state: outbox.state, lastError: outbox.lastError })
+    .from(outbox)
+    .where(
+      and(inArray(outbox.state, ['failed', 'bounced', 'retrying']), sql`${outbox.updatedAt} >= ${since}`),
+    )
+    .orderBy(desc(outbox.updatedAt))
+    .all();
+  return {
+    failed: rows.filter((r) => r.state !== 'retrying').length,
+    retrying: rows.filter((r) => r.state === 'retrying').length,
+    lastError: rows[0]?.lastError ?? null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ingest-side: our own mail coming back, and bounces of it.
+
+/** The outbox rows behind these bare Message-IDs (our replies), inside the ingest transaction. */
+export function outgoingByMessageIds(
+  tx: Tx | Db,
+  ids: string[],
+): { id: number; threadId: number; messageRowId: number | null; messageId: string }[] {
+  if (ids.length === 0) return [];
+  return tx
+    .select({
+      id: outbox.id,
+      threadId: outbox.threadId,
+      messageRowId: outbox.messageRowId,
+      messageId: outbox.messageId,
+    })
+    .from(outbox)
+    .where(inArray(outbox.messageId, ids))
+    .all();
+}
+
+/** The live thread a (possibly merged) thread id ends up in. */
+export function liveThreadId(tx: Tx | Db, threadId: number): number {
+  const row = tx
+    .select({ mergedInto: threads.mergedInto })
+    .from(threads)
+    .where(eq(threads.id, threadId))
+    .get();
+  return row?.mergedInto ?? threadId;
+}
+
+/**
+ * A bounce (RFC 3464 or the common non-standard forms) of one of our replies: a permanent failure
+ * marks it 'bounced' with the status text (L-11); a delay only notes the text (L-13).
+ */
+export function recordReplyBounce(tx: Tx, report: BounceReport, now: Date): DomainEvent[] {
+  const hits = outgoingByMessageIds(tx, report.originalMessageIds);
+  const failed = report.recipients.filter((r) => r.action === 'failed' || r.status?.startsWith('5'));
+  const text =
+    (failed.length ? failed : report.recipients)
+      .map((r) => [r.address, r.status, r.diagnostic].filter(Boolean).join(' '))
+      .join('; ')
+      .slice(0, 1000) || 'returned by the mail system';
+  const out: DomainEvent[] = [];
+  for (const hit of hits) {
+    if (report.outcome === 'failed') {
+      transition(tx, hit.id, ['sent', 'sending', 'retrying'], { state: 'bounced', lastError: text }, now);
+    } else if (report.outcome === 'delayed') {
+      tx.update(outbox)
+        .set({ lastError: `delayed: ${text}`, updatedAt: now })
+        .where(and(eq(outbox.id, hit.id), eq(outbox.state, 'sent')))
+        .run();
+    } else continue;
+    const reply = presentReply(tx, hit.id)!;
+    out.push({ type: 'reply.status', threadId: reply.threadId, reply });
+  }
+  return out;
+}
+
+/**
+ * Our own reply coming back into the inbox (a Bcc, a list reflecting it, the Sent folder fed into
+ * INBOX: L-09): the out message row it already is, or null. Judged by Message-ID in our outbox, not
+ * by From alone, which lists rewrite and strangers forge.
+ */
+export function ownReplyComingBack(
+  tx: Tx | Db,
+  message: { messageId: string; from: { address: string }; headers: Map<string, string[]> },
+  ownAddress: string | null,
+): number | null {
+  if (!ownAddress) return null;
+  const [hit] = outgoingByMessageIds(tx, [message.messageId]);
+  if (!hit || hit.messageRowId === null) return null;
+  const own = isOwnMessage(
+    { messageId: message.messageId, from: message.from.address, headers: message.headers },
+    { address: ownAddress, messageIdDomain: messageIdDomain(ownAddress), knownOutgoingIds: () => true },
+  );
+  return own ? hit.messageRowId : null;
+}
+
+/**
+ * Threads of our replies that a message points at, through the outbox rather than the messages
+ * table: a bounce names our Message-ID only inside its report, and our ids carry the thread even if
+ * the out message was moved. Merged threads resolve to where their messages went.
+ */
+export function repliedThreadsReferenced(
+  tx: Tx | Db,
+  refs: string[],
+  bounce: BounceReport | undefined,
+): { messageId: string; threadId: number }[] {
+  const ids = [...new Set([...refs, ...(bounce?.originalMessageIds ?? [])])];
+  return outgoingByMessageIds(tx, ids).map((hit) => ({
+    messageId: hit.messageId,
+    threadId: liveThreadId(tx, hit.threadId),
+  }));
+}

@@ -1,0 +1,158 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import {
+  approveReply,
+  cancelReply,
+  createReply,
+  returnReply,
+  ThreadChangedError,
+} from '../../commands/send-reply.ts';
+import { AppError } from '../../errors.ts';
+import { presentReply } from '../../presenters/reply.ts';
+import {
+  ErrorSchema,
+  IdParamsSchema,
+  ReplyBodySchema,
+  ReplyEnvelopeSchema,
+  ReplyHeadersSchema,
+  ReplyReturnBodySchema,
+  ThreadChangedSchema,
+} from '../../schemas/api.ts';
+
+const replyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/api/threads/:id/replies',
+    {
+      schema: {
+        tags: ['replies'],
+        summary:
+          'Reply to the journalist. Needs an Idempotency-Key header: a retry with the same key returns the first reply (200).',
+        params: IdParamsSchema,
+        headers: ReplyHeadersSchema,
+        body: ReplyBodySchema,
+        response: {
+          200: ReplyEnvelopeSchema,
+          202: ReplyEnvelopeSchema,
+          400: ErrorSchema,
+          404: ErrorSchema,
+          409: ThreadChangedSchema,
+          422: ErrorSchema,
+          503: ErrorSchema,
+        },
+      },
+    },
+    async (request, reply) => {
+      const replySettings = app.mailer.replySettings;
+      if (!replySettings)
+        throw new AppError(
+          'sending_not_configured',
+          503,
+          'set NEWSDESK_SMTP_URL and NEWSDESK_ADDRESS to send replies',
+        );
+      const user = request.user!;
+      const body = request.body;
+      try {
+        const result = await createReply(
+          app.db,
+          {
+            threadId: request.params.id,
+            author: { id: user.id, name: user.name },
+            idempotencyKey: request.headers['idempotency-key'],
+            text: body.text,
+            ...(body.html !== undefined ? { html: body.html } : {}),
+            ...(body.quote !== undefined ? { quote: body.quote } : {}),
+            ...(body.replyAll !== undefined ? { replyAll: body.replyAll } : {}),
+            ...(body.attachmentIds ? { attachmentIds: body.attachmentIds } : {}),
+            ...(body.statusAfterSend ? { statusAfterSend: body.statusAfterSend } : {}),
+            ...(body.basedOnVersion !== undefined ? { basedOnVersion: body.basedOnVersion } : {}),
+          },
+          replySettings,
+          app.now(),
+        );
+        app.bus.publish(result.events);
+        app.mailer.worker.wake();
+        return reply.code(result.created ? 202 : 200).send({ reply: result.reply });
+      } catch (err) {
+        if (err instanceof ThreadChangedError) {
+          return reply.code(409).send({
+            error: { code: err.code, message: err.message },
+            version: err.version,
+            changes: err.changes,
+          });
+        }
+        throw err;
+      }
+    },
+  );
+
+  app.get(
+    '/api/replies/:id',
+    {
+      schema: {
+        tags: ['replies'],
+        summary: 'One reply and its delivery state',
+        params: IdParamsSchema,
+        response: { 200: ReplyEnvelopeSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const found = presentReply(app.db, request.params.id);
+      if (!found) throw new AppError('not_found', 404, `no reply ${request.params.id}`);
+      return { reply: found };
+    },
+  );
+
+  app.post(
+    '/api/replies/:id/cancel',
+    {
+      schema: {
+        tags: ['replies'],
+        summary: 'Undo-send: pull a reply back while it is held (or awaiting approval)',
+        params: IdParamsSchema,
+        response: { 200: ReplyEnvelopeSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const change = cancelReply(app.db, request.params.id, request.user!, app.now());
+      app.bus.publish(change.events);
+      return { reply: change.reply };
+    },
+  );
+
+  app.post(
+    '/api/replies/:id/approve',
+    {
+      schema: {
+        tags: ['replies'],
+        summary: 'An approver lets a reply waiting for sign-off go out',
+        params: IdParamsSchema,
+        response: { 200: ReplyEnvelopeSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const change = approveReply(app.db, request.params.id, request.user!.id, app.now());
+      app.bus.publish(change.events);
+      app.mailer.worker.wake();
+      return { reply: change.reply };
+    },
+  );
+
+  app.post(
+    '/api/replies/:id/return',
+    {
+      schema: {
+        tags: ['replies'],
+        summary: 'An approver returns a reply to its author with a note; it is not sent',
+        params: IdParamsSchema,
+        body: ReplyReturnBodySchema,
+        response: { 200: ReplyEnvelopeSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const change = returnReply(app.db, request.params.id, request.user!.id, request.body.note, app.now());
+      app.bus.publish(change.events);
+      return { reply: change.reply };
+    },
+  );
+};
+
+export default replyRoutes;
