@@ -12,6 +12,7 @@ import { startTestApp, type TestApp } from '../test/support/app.ts';
 import { startMailStack, type MailStack } from '../test/support/mailstack.ts';
 import { appendMessages } from '../test/support/send-mail.ts';
 import { describeCorpus, generateCorpus } from './corpus.ts';
+import { runDeadlineBench } from './ingest-deadlines.ts';
 import { fmtBytes, fmtMs, fmtRate, log, sleep, type Section } from './util.ts';
 
 export interface IngestOptions {
@@ -199,6 +200,9 @@ export async function runIngest(options: IngestOptions): Promise<Section> {
     `corpus      ${c.count} msgs, ${fmtBytes(c.bytes)} (size p50 ${fmtBytes(c.p50)}, p90 ${fmtBytes(c.p90)}, p99 ${fmtBytes(c.p99)}, max ${fmtBytes(c.max)}); ` +
       `${c.replies} replies, ${c.arabic} Arabic; generated in ${fmtMs(genMs)}`,
   );
+
+  log('ingest: deadline extraction, pre-filter vs every word');
+  lines.push(...(await runDeadlineBench(corpus.map((m) => m.raw))));
 
   const stack = await startMailStack();
   try {

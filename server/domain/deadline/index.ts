@@ -7,8 +7,12 @@
 // deadline word in the same sentence ("deadline", "bouclage", "الموعد النهائي"), "at the latest"
 // after it, a request ("could you … tomorrow morning"), or its own wording ("within the hour",
 // "EOD"). "The meeting on 4 November" has none of these and yields nothing.
+//
+// Cost: most messages name no time at all. One regex scan of a cheaply folded copy settles those; in
+// the rest, a second scan finds the places where an expression can start, and only there are the
+// pieces tried one by one (rather than at every word).
 import { JOINER, PIECES, type Parsed, type Period } from './lexicon.ts';
-import { fold, originalSlice } from './text.ts';
+import { fold, foldQuick, originalSlice } from './text.ts';
 import { addDays, instantOf, localTime, type Zone } from './zone.ts';
 
 export interface DeadlineSuggestion {
@@ -27,6 +31,33 @@ const CLOSE_HOUR = 17;
 const PERIOD_HOUR: Record<Period, number> = { morning: 9, noon: 12, afternoon: 14, evening: 18, night: 20 };
 
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+const WORD_START = '(?<![\\p{L}\\p{N}])';
+const anyOf = (slots: (p: (typeof PIECES)[number]) => boolean): string =>
+  PIECES.filter(slots)
+    .map((p) => `(?:${p.re.source})`)
+    .join('|');
+// An expression starts with any piece but a zone, at the start of a word (what parseAt accepts).
+const EXPRESSION_START = new RegExp(`${WORD_START}(?:${anyOf((p) => p.slot !== 'zone')})`, 'gu');
+// An expression that names a time has a clock, day, close or span piece, each at the start of a word
+// (first, or after a joiner, which ends in a space or comma): without one, nothing can be found.
+const NAMES_A_TIME = new RegExp(
+  `${WORD_START}(?:${anyOf((p) => p.slot !== 'zone' && p.slot !== 'period')})`,
+  'u',
+);
+
+/** Whether `text` may hold a deadline at all: false means extractDeadline finds nothing in it. */
+export function mayHoldDeadline(text: string): boolean {
+  return NAMES_A_TIME.test(foldQuick(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text));
+}
+
+export interface ExtractOptions {
+  /**
+   * Skip the pre-filter and the start scan and try every word (the reference the scans are
+   * checked against in tests and measured against in the bench). Default false.
+   */
+  exhaustive?: boolean;
+}
 
 // What can come right before an expression to make it a deadline, then the filler allowed between.
 const LEAD_IN =
@@ -53,15 +84,22 @@ interface Candidate {
 }
 
 /** The most likely deadline in `text` (the sender's new words), relative to `sent`, or null. */
-export function extractDeadline(text: string, sent: Date, timeZone: string): DeadlineSuggestion | null {
-  const folded = fold(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text);
-  const s = folded.text;
+export function extractDeadline(
+  text: string,
+  sent: Date,
+  timeZone: string,
+  options: ExtractOptions = {},
+): DeadlineSuggestion | null {
   const home: Zone = { iana: timeZone };
   localTime(sent.getTime(), home); // an unknown zone throws here, before any parsing
+  const exhaustive = options.exhaustive === true;
+  if (!exhaustive && !mayHoldDeadline(text)) return null;
+  const folded = fold(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text);
+  const s = folded.text;
 
   let best: DeadlineSuggestion | null = null;
-  for (let i = 0; i < s.length; i++) {
-    if ((i > 0 && LETTER_OR_DIGIT.test(s[i - 1]!)) || !LETTER_OR_DIGIT.test(s[i]!)) continue;
+  for (let i = exhaustive ? 0 : nextStart(s, 0); i < s.length; i = exhaustive ? i + 1 : nextStart(s, i + 1)) {
+    if (exhaustive && !isWordStart(s, i)) continue;
     const parsed = parseAt(s, i);
     if (!parsed) continue;
     const candidate = judge(s, parsed);
@@ -78,6 +116,24 @@ export function extractDeadline(text: string, sent: Date, timeZone: string): Dea
     };
   }
   return best;
+}
+
+// Word starts by code point, as the regexes see them (a letter outside the BMP is one letter).
+function isWordStart(s: string, i: number): boolean {
+  const here = s.codePointAt(i);
+  if (here === undefined || (here >= 0xdc00 && here <= 0xdfff)) return false; // inside a pair
+  if (!LETTER_OR_DIGIT.test(String.fromCodePoint(here))) return false;
+  if (i === 0) return true;
+  const low = s.charCodeAt(i - 1);
+  const prev = low >= 0xdc00 && low <= 0xdfff && i >= 2 ? s.codePointAt(i - 2)! : low;
+  return !LETTER_OR_DIGIT.test(String.fromCodePoint(prev));
+}
+
+/** The next place at or after `from` where an expression can start (s.length when none). */
+function nextStart(s: string, from: number): number {
+  EXPRESSION_START.lastIndex = from;
+  const m = EXPRESSION_START.exec(s);
+  return m ? Math.max(m.index, from) : s.length;
 }
 
 /** The longest run of pieces starting at `start`, if it names a time (not just a zone or a part of day). */

@@ -27,16 +27,46 @@ function foldChar(ch: string): string {
 
 /** Folds `text` for matching, keeping where each folded character came from. */
 export function fold(text: string): Folded {
-  let out = '';
-  const origin: number[] = [];
+  const parts: string[] = [];
+  const origin = new Array<number>();
+  // Runs of plain ASCII (the bulk of most mail) are lower-cased in one go.
+  let runStart = -1;
+  const flush = (end: number): void => {
+    if (runStart < 0) return;
+    parts.push(text.slice(runStart, end).toLowerCase());
+    for (let j = runStart; j < end; j++) origin.push(j);
+    runStart = -1;
+  };
   for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      if (runStart < 0) runStart = i;
+      continue;
+    }
+    flush(i);
     const ch = text[i]!;
     if (DROP.test(ch)) continue;
-    out += foldChar(ch);
-    origin.push(i);
+    const out = foldChar(ch);
+    parts.push(out);
+    // foldChar maps one unit to one unit, bar the digits above, which also stay one character.
+    for (let k = 0; k < out.length; k++) origin.push(i);
   }
+  flush(text.length);
   origin.push(text.length);
-  return { text: out, origin };
+  return { text: parts.join(''), origin };
+}
+
+// Every character fold() changes other than by lower-casing.
+const SPECIAL =
+  /[\u064b-\u0652\u0640\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u0660-\u0669\u06f0-\u06f9\uff10-\uff19أإآٱى’‘ʼ٫：\u00a0\u2000-\u200a\u202f\u3000]/g;
+
+/**
+ * fold()'s text without the offset map, in two native passes: for a quick look before the real read.
+ * (Whole-string lower-casing differs from fold() only for letters whose lower case is longer, such as
+ * "İ", which stay letters either way.)
+ */
+export function foldQuick(text: string): string {
+  return text.toLowerCase().replace(SPECIAL, (ch) => (DROP.test(ch) ? '' : foldChar(ch)));
 }
 
 /** The original text behind folded range [start, end). */

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { extractDeadline } from '../../../server/domain/deadline/index.ts';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import PostalMime from 'postal-mime';
+import { extractDeadline, mayHoldDeadline } from '../../../server/domain/deadline/index.ts';
+import { fold, foldQuick } from '../../../server/domain/deadline/text.ts';
 import { instantOf, localTime } from '../../../server/domain/deadline/zone.ts';
+import { splitReplyText } from '../../../server/domain/quotes/index.ts';
+import { corporaDir, corpusAvailable } from '../../support/corpus-mail.ts';
 
 // Sent times (all UTC). 2024-11-05 is a Tuesday in GMT; 2024-07-09 a Tuesday in BST. UK clocks went
 // forward on Sunday 2024-03-31 at 01:00 UTC and back on Sunday 2024-10-27 at 01:00 UTC.
@@ -121,24 +127,25 @@ describe('extractDeadline: phrasings', () => {
   }
 });
 
+const none = [
+  'the meeting on 4 November',
+  'Could you tell me what was said at the meeting on 4 November?',
+  'I called at 5pm yesterday',
+  'The report was published before 10am yesterday',
+  'Sent by John Smith on Friday',
+  'The conference runs from 9am to 5pm',
+  'The event is on Friday at 5pm, could you attend?',
+  'Prices rose by 5% in March',
+  'by phone please',
+  'Thanks, see you Thursday',
+  'Bis morgen!',
+  'avant mon départ en vacances',
+  'La réunion du 4 novembre',
+  'الاجتماع يوم 4 نوفمبر في مكتب الوزير',
+  '',
+];
+
 describe('extractDeadline: no deadline', () => {
-  const none = [
-    'the meeting on 4 November',
-    'Could you tell me what was said at the meeting on 4 November?',
-    'I called at 5pm yesterday',
-    'The report was published before 10am yesterday',
-    'Sent by John Smith on Friday',
-    'The conference runs from 9am to 5pm',
-    'The event is on Friday at 5pm, could you attend?',
-    'Prices rose by 5% in March',
-    'by phone please',
-    'Thanks, see you Thursday',
-    'Bis morgen!',
-    'avant mon départ en vacances',
-    'La réunion du 4 novembre',
-    'الاجتماع يوم 4 نوفمبر في مكتب الوزير',
-    '',
-  ];
   for (const text of none) {
     it(JSON.stringify(text), () => {
       expect(extractDeadline(text, new Date(WINTER), 'Europe/London')).toBeNull();
@@ -189,6 +196,86 @@ describe('extractDeadline: phrase and confidence', () => {
     // Loose on purpose: guards against runaway regexes, not a speed measurement.
     expect(performance.now() - start).toBeLessThan(5000);
   });
+});
+
+// The pre-filter and the start scan only skip work: on any text, the result must be exactly what
+// trying every word finds.
+describe('extractDeadline: pre-filter and start scan lose nothing', () => {
+  const same = (text: string, sent: Date, zone = 'Europe/London'): void => {
+    const fast = extractDeadline(text, sent, zone);
+    const full = extractDeadline(text, sent, zone, { exhaustive: true });
+    expect({ text, found: fast }).toEqual({ text, found: full });
+    if (full) expect(mayHoldDeadline(text)).toBe(true);
+  };
+
+  it('on every phrasing and every no-deadline text above', () => {
+    for (const c of cases) {
+      same(c.text, new Date(c.sent), c.zone);
+      expect(mayHoldDeadline(c.text)).toBe(true);
+    }
+    for (const text of none) same(text, new Date(WINTER));
+  });
+
+  it('on awkward characters: case, letters outside the BMP, dotted capitals, bidi marks, digits', () => {
+    const texts = [
+      'BY 5PM TODAY',
+      'İstanbul office: by 17:00 please',
+      '𝐀by 5pm',
+      '𝐀 by 5pm',
+      'by 5pm𝐀',
+      '\u200fقبل الساعة ٥ مساءً\u200f',
+      'قَبْلَ الساعةِ الخامسةِ مساءً',
+      'ＢＹ　１７：００',
+      'Deadline：17：00',
+      'by 5pm'.padStart(25_000, 'x '),
+    ];
+    for (const t of texts) same(t, new Date(WINTER));
+  });
+
+  it('says "nothing here" for mail that names no time', () => {
+    expect(mayHoldDeadline('Thanks for the statement, could you send the Arabic version?')).toBe(false);
+    expect(mayHoldDeadline('هل يمكن إرسال النسخة العربية من البيان؟')).toBe(false);
+    expect(mayHoldDeadline('Merci pour le communiqué.')).toBe(false);
+  });
+
+  it('folds quickly to the same text as the full fold', () => {
+    for (const t of [...cases.map((c) => c.text), ...none, 'ÀÉÎ Straße ﻻ أإآ ى ٠١٢ ۴ ’‘ ٫ ：']) {
+      expect(foldQuick(t)).toBe(fold(t).text);
+    }
+  });
+
+  const dir = corporaDir();
+  it.runIf(corpusAvailable(dir, 'deadline pre-filter corpora'))(
+    'on every mail and text fixture of the shared corpora (whole text and new words)',
+    async () => {
+      const files: string[] = [];
+      const walk = (d: string): void => {
+        for (const name of readdirSync(d)) {
+          const path = join(d, name);
+          if (statSync(path).isDirectory()) walk(path);
+          else if (/\.(eml|txt)$/.test(name) || !name.includes('.')) files.push(path);
+        }
+      };
+      walk(dir);
+      expect(files.length).toBeGreaterThan(200);
+      let checked = 0;
+      for (const path of files) {
+        const raw = readFileSync(path);
+        let text = raw.toString('utf8');
+        let sent = new Date(WINTER);
+        if (path.endsWith('.eml')) {
+          const parsed = await PostalMime.parse(raw);
+          text = parsed.text ?? '';
+          if (parsed.date && !Number.isNaN(Date.parse(parsed.date))) sent = new Date(parsed.date);
+        }
+        same(text.slice(0, 20_000), sent);
+        same(splitReplyText(text.slice(0, 20_000)).newText, sent);
+        checked++;
+      }
+      expect(checked).toBe(files.length);
+    },
+    60_000,
+  );
 });
 
 describe('zone arithmetic', () => {
