@@ -22,6 +22,9 @@ import messageRoutes from './routes/messages/index.ts';
 import releaseRoutes from './routes/releases/index.ts';
 import replyRoutes from './routes/replies/index.ts';
 import threadRoutes from './routes/threads/index.ts';
+import releaseStatsRoutes from './routes/releases/stats.ts';
+import searchRoutes from './routes/search/index.ts';
+import userRoutes from './routes/users/index.ts';
 
 export interface AppDeps {
   db?: Db;
@@ -120,7 +123,10 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
     }),
   });
   await app.register(sessionRoutes, { secureCookies: config.secureCookies, sessionDays: config.sessionDays });
-  await app.register(threadRoutes);
+  await app.register(threadRoutes, { timeZone: config.timeZone });
+  await app.register(searchRoutes);
+  await app.register(userRoutes);
+  await app.register(releaseStatsRoutes);
   await app.register(replyRoutes);
   await app.register(releaseRoutes);
   await app.register(messageRoutes);

@@ -18,6 +18,8 @@ import { matchEnquiry } from '../releases/catalogue.ts';
 import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
 import { appendEvents, type Tx } from './append-events.ts';
 import { ownReplyComingBack, recordReplyBounce, repliedThreadsReferenced } from './send-reply.ts';
+import { indexMessage, outletOf } from './search-index.ts';
+import { respectStaffThreading } from './thread-split.ts';
 
 /** Where a message came from: an IMAP UID (the exactly-once key) or a file import. */
 export type IngestSource =
@@ -266,7 +268,7 @@ export function ingestMessage(
     ];
     const referencing = st.threadsReferencing.all({ messageId: parsed.messageId });
     const windowDays = options.subjectWindowDays ?? 30;
-    const decision: ThreadDecision = options.minimal
+    const automatic: ThreadDecision = options.minimal
       ? { kind: 'new' }
       : chooseThread(
           {
@@ -289,6 +291,7 @@ export function ingestMessage(
             windowDays,
           },
         );
+    const decision = respectStaffThreading(tx, automatic, referenced);
 
     putBlob(st, parsed.rawSha256, parsed.raw);
     const contactId = upsertContact(st, correspondent.address, correspondent.name, now);
@@ -342,6 +345,7 @@ export function ingestMessage(
     })!;
 
     for (const refMessageId of refs) st.insertRef.run({ messageRowId: messageRow.id, refMessageId });
+    indexMessage(tx, { ...messageRow, outlet: outletOf(tx, messageRow.fromAddress) });
     const files = parsed.attachments.map((file) => {
       const sha = createContentHash(file.content);
       putBlob(st, sha, file.content);

@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { threads } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { presentThread } from '../presenters/thread.ts';
+import type { Actor } from '../schemas/api.ts';
 import type { SequencedEvent } from '../schemas/realtime.ts';
 import { appendEvents } from './append-events.ts';
 
@@ -11,7 +12,7 @@ export function setThreadDeadline(
   db: Db,
   threadId: number,
   deadline: Date | null,
-  actorUserId: number,
+  actor: Actor,
   now: Date,
 ): SequencedEvent[] {
   return db.transaction((tx) => {
@@ -20,9 +21,9 @@ export function setThreadDeadline(
     tx.update(threads).set({ deadline, updatedAt: now }).where(eq(threads.id, threadId)).run();
     return appendEvents(
       tx,
-      [{ type: 'thread.updated', thread: presentThread(tx, threadId)! }],
+      [{ type: 'thread.updated', thread: presentThread(tx, threadId)!, actor }],
       now,
-      actorUserId,
+      actor.id,
     );
   });
 }

@@ -58,7 +58,7 @@ const summaryColumns = {
   >`(select max(${messages.date}) from ${messages} where ${messages.threadId} = ${threads.id} and ${messages.direction} = 'in' and ${messages.kind} = 'human')`,
 };
 
-function summaryQuery(db: Reader) {
+export function summaryQuery(db: Reader) {
   return db
     .select(summaryColumns)
     .from(threads)
@@ -67,9 +67,9 @@ function summaryQuery(db: Reader) {
     .leftJoin(releases, eq(releases.id, threads.releaseId));
 }
 
-type SummaryRow = ReturnType<ReturnType<typeof summaryQuery>['all']>[number];
+export type SummaryRow = ReturnType<ReturnType<typeof summaryQuery>['all']>[number];
 
-function toSummary(row: SummaryRow): ThreadSummary {
+export function toSummary(row: SummaryRow): ThreadSummary {
   return {
     id: row.id,
     subject: row.subject || '(no subject)',

@@ -5,11 +5,14 @@ import type { WebSocket } from '@fastify/websocket';
 import { events } from '../../db/schema.ts';
 import { SESSION_COOKIE, sessionUser } from '../plugins/auth.ts';
 import type { ClientMessage, SequencedEvent, ServerMessage } from '../schemas/realtime.ts';
+import { PresenceRegistry } from './presence.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** Closes every websocket opened with this session token (on sign-out). */
     closeSessionSockets(token: string): void;
+    /** Sends a message, not stored and without seq, to every open socket of one officer. */
+    sendToUser(userId: number, message: ServerMessage): void;
   }
 }
 
@@ -31,8 +34,13 @@ function send(socket: WebSocket, message: ServerMessage): void {
 
 function parseClientMessage(data: unknown): ClientMessage | null {
   try {
-    const value = JSON.parse(String(data)) as { type?: unknown };
+    const value = JSON.parse(String(data)) as { type?: unknown; threadId?: unknown; composing?: unknown };
     if (value.type === 'ping') return { type: 'ping' };
+    if (value.type === 'presence') {
+      const threadId = value.threadId;
+      if (threadId !== null && !(Number.isSafeInteger(threadId) && (threadId as number) > 0)) return null;
+      return { type: 'presence', threadId: threadId as number | null, composing: value.composing === true };
+    }
   } catch {
     // Not JSON: ignored, like any unknown message.
   }
@@ -47,6 +55,16 @@ export default fp(
     app.decorate('closeSessionSockets', (token: string) => {
       for (const socket of socketsBySession.get(token) ?? []) socket.close(WS_UNAUTHENTICATED, 'signed out');
     });
+    const socketsByUser = new Map<number, Set<WebSocket>>();
+    app.decorate('sendToUser', (userId: number, message: ServerMessage) => {
+      for (const socket of socketsByUser.get(userId) ?? []) send(socket, message);
+    });
+    // Presence goes to every open socket; a hello'd socket also gets the snapshot.
+    const allSockets = new Set<WebSocket>();
+    const presence = new PresenceRegistry<WebSocket>();
+    const broadcastPresence = (changes: ServerMessage[]) => {
+      for (const change of changes) for (const socket of allSockets) send(socket, change);
+    };
 
     const latestSeq = () =>
       app.db.select({ seq: events.seq }).from(events).orderBy(desc(events.seq)).limit(1).get()?.seq ?? 0;
@@ -66,9 +84,16 @@ export default fp(
         const mine = socketsBySession.get(token) ?? new Set<WebSocket>();
         mine.add(socket);
         socketsBySession.set(token, mine);
+        const ofUser = socketsByUser.get(user.id) ?? new Set<WebSocket>();
+        ofUser.add(socket);
+        socketsByUser.set(user.id, ofUser);
         socket.on('close', () => {
           mine.delete(socket);
           if (mine.size === 0) socketsBySession.delete(token);
+          ofUser.delete(socket);
+          if (ofUser.size === 0) socketsByUser.delete(user.id);
+          allSockets.delete(socket);
+          broadcastPresence(presence.leave(socket));
         });
         // Subscribe before reading the backlog so nothing committed in between is missed; the
         // client drops anything at or below the last seq it applied.
@@ -109,9 +134,17 @@ export default fp(
         }
         replaying = false;
         for (const event of pending.splice(0)) deliver(event);
+        for (const current of presence.snapshot()) send(socket, current);
+        allSockets.add(socket);
 
         socket.on('message', (data: unknown) => {
           const message = parseClientMessage(data);
+          if (message?.type === 'presence') {
+            broadcastPresence(
+              presence.set(socket, { id: user.id, name: user.name }, message.threadId, message.composing),
+            );
+            return;
+          }
           if (message?.type !== 'ping') return;
           // Pings come every ~25 s: a cheap moment to notice an expired session.
           if (!sessionUser(request)) socket.close(WS_UNAUTHENTICATED, 'session ended');

@@ -1,32 +1,81 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { addNote } from '../../commands/notes.ts';
 import { setThreadRelease } from '../../commands/releases.ts';
 import { setThreadDeadline } from '../../commands/thread-deadline.ts';
+import { mergeThread } from '../../commands/thread-merge.ts';
+import { markThreadRead } from '../../commands/thread-read.ts';
+import { splitMessage } from '../../commands/thread-split.ts';
+import { claimThread, updateThread } from '../../commands/thread-update.ts';
+import { decodeCursor } from '../../domain/thread-order.ts';
 import { AppError } from '../../errors.ts';
-import { presentThread, presentThreadDetail, presentThreadPage } from '../../presenters/thread.ts';
+import { presentThread, presentThreadDetail, withReadState } from '../../presenters/thread.ts';
+import { listThreads, threadCounts } from '../../presenters/thread-list.ts';
 import {
   ErrorSchema,
   IdParamsSchema,
+  NoteBodySchema,
+  NoteSchema,
+  ThreadCountsSchema,
   ThreadDeadlineBodySchema,
-  ThreadReleaseBodySchema,
-  ThreadSummarySchema,
   ThreadDetailSchema,
   ThreadListQuerySchema,
   ThreadListSchema,
+  ThreadMergeBodySchema,
+  ThreadPatchBodySchema,
+  ThreadReadSchema,
+  ThreadReleaseBodySchema,
+  ThreadSummarySchema,
+  type Actor,
+  type ThreadSummary,
 } from '../../schemas/api.ts';
 
-const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export interface ThreadRoutesOptions {
+  /** The office's IANA time zone: "due today" means today there. */
+  timeZone: string;
+}
+
+/** The officer behind a request, as events name them (never their email or role). */
+function actorOf(request: FastifyRequest): Actor {
+  const user = request.user!;
+  return { id: user.id, name: user.name };
+}
+
+const threadRoutes: FastifyPluginAsyncTypebox<ThreadRoutesOptions> = async (app, options) => {
+  const timeZone = options.timeZone;
+  const summaryFor = (request: FastifyRequest, threadId: number): ThreadSummary => {
+    const thread = presentThread(app.db, threadId);
+    if (!thread) throw new AppError('not_found', 404, `no thread ${threadId}`);
+    return withReadState(app.db, request.user!.id, [thread])[0]!;
+  };
+
   app.get(
     '/api/threads',
     {
       schema: {
         tags: ['threads'],
-        summary: 'Conversations, newest activity first',
+        summary: 'Conversations: deadlines first (soonest first), then newest activity; filtered',
         querystring: ThreadListQuerySchema,
-        response: { 200: ThreadListSchema, 401: ErrorSchema },
+        response: { 200: ThreadListSchema, 400: ErrorSchema, 401: ErrorSchema },
       },
     },
-    async (request) =>
-      presentThreadPage(app.db, { limit: request.query.limit ?? 50, cursor: request.query.cursor }),
+    async (request) => {
+      if (request.query.cursor !== undefined && !decodeCursor(request.query.cursor))
+        throw new AppError('invalid_cursor', 400, 'not a cursor from this list');
+      return listThreads(app.db, request.query, { userId: request.user!.id, now: app.now(), timeZone });
+    },
+  );
+
+  app.get(
+    '/api/threads/counts',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Counts for the sidebar: views, statuses, releases, unlinked, overdue, unread',
+        response: { 200: ThreadCountsSchema, 401: ErrorSchema },
+      },
+    },
+    async (request) => threadCounts(app.db, { userId: request.user!.id, now: app.now(), timeZone }),
   );
 
   app.get(
@@ -34,7 +83,7 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['threads'],
-        summary: 'One conversation with its messages',
+        summary: 'One conversation with its messages, notes and version',
         params: IdParamsSchema,
         response: { 200: ThreadDetailSchema, 401: ErrorSchema, 404: ErrorSchema },
       },
@@ -42,7 +91,128 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const detail = presentThreadDetail(app.db, request.params.id);
       if (!detail) throw new AppError('not_found', 404, `no thread ${request.params.id}`);
-      return detail;
+      return { ...detail, thread: withReadState(app.db, request.user!.id, [detail.thread])[0]! };
+    },
+  );
+
+  app.patch(
+    '/api/threads/:id',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Change status, priority, assignee (null: nobody) or tags',
+        params: IdParamsSchema,
+        body: ThreadPatchBodySchema,
+        response: {
+          200: ThreadSummarySchema,
+          400: ErrorSchema,
+          401: ErrorSchema,
+          404: ErrorSchema,
+          409: ErrorSchema,
+        },
+      },
+    },
+    async (request) => {
+      app.bus.publish(updateThread(app.db, request.params.id, request.body, actorOf(request), app.now()));
+      return summaryFor(request, request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/threads/:id/claim',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Assign the thread to me (a new thread becomes open)',
+        params: IdParamsSchema,
+        response: { 200: ThreadSummarySchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request) => {
+      app.bus.publish(claimThread(app.db, request.params.id, actorOf(request), app.now()));
+      return summaryFor(request, request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/threads/:id/read',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Mark the thread read for me (only my own tabs hear of it)',
+        params: IdParamsSchema,
+        response: { 200: ThreadReadSchema, 401: ErrorSchema, 404: ErrorSchema },
+      },
+    },
+    async (request) => {
+      const readAt = markThreadRead(app.db, request.params.id, request.user!.id, app.now()).toISOString();
+      app.sendToUser(request.user!.id, { type: 'thread.read', threadId: request.params.id, readAt });
+      return { threadId: request.params.id, readAt };
+    },
+  );
+
+  app.post(
+    '/api/threads/:id/notes',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Add an internal note (staff only, never sent)',
+        params: IdParamsSchema,
+        body: NoteBodySchema,
+        response: { 201: NoteSchema, 400: ErrorSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { note, events } = addNote(
+        app.db,
+        request.params.id,
+        request.body.body,
+        actorOf(request),
+        app.now(),
+      );
+      app.bus.publish(events);
+      return reply.code(201).send(note);
+    },
+  );
+
+  app.post(
+    '/api/threads/:id/merge',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Merge this thread into another: messages, notes and replies move; remembered',
+        params: IdParamsSchema,
+        body: ThreadMergeBodySchema,
+        response: {
+          200: ThreadSummarySchema,
+          400: ErrorSchema,
+          401: ErrorSchema,
+          404: ErrorSchema,
+          409: ErrorSchema,
+        },
+      },
+    },
+    async (request) => {
+      const into = request.body.intoThreadId;
+      app.bus.publish(mergeThread(app.db, request.params.id, into, actorOf(request), app.now()));
+      return summaryFor(request, into);
+    },
+  );
+
+  app.post(
+    '/api/messages/:id/split',
+    {
+      schema: {
+        tags: ['threads'],
+        summary: 'Move one message into a new thread of its own; remembered',
+        params: IdParamsSchema,
+        response: { 201: ThreadSummarySchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { threadId, events } = splitMessage(app.db, request.params.id, actorOf(request), app.now());
+      app.bus.publish(events);
+      return reply.code(201).send(summaryFor(request, threadId));
     },
   );
 
@@ -58,10 +228,15 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const user = request.user!;
-      const events = setThreadRelease(app.db, request.params.id, request.body.releaseId, user, app.now());
+      const events = setThreadRelease(
+        app.db,
+        request.params.id,
+        request.body.releaseId,
+        actorOf(request),
+        app.now(),
+      );
       app.bus.publish(events);
-      return presentThread(app.db, request.params.id)!;
+      return summaryFor(request, request.params.id);
     },
   );
 
@@ -81,8 +256,8 @@ const threadRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const deadline = raw === null ? null : new Date(raw);
       if (deadline && Number.isNaN(deadline.getTime()))
         throw new AppError('invalid_deadline', 400, `not a date: ${raw}`);
-      app.bus.publish(setThreadDeadline(app.db, request.params.id, deadline, request.user!.id, app.now()));
-      return presentThread(app.db, request.params.id)!;
+      app.bus.publish(setThreadDeadline(app.db, request.params.id, deadline, actorOf(request), app.now()));
+      return summaryFor(request, request.params.id);
     },
   );
 };
