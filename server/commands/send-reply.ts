@@ -438,6 +438,8 @@ function statusEvents(tx: Tx, replyId: number, now: Date, actorUserId: number | 
   return { reply, events: appendEvents(tx, domainEvents, now, actorUserId) };
 }
 
+const POSSIBLE_DUPLICATE = 'possible duplicate';
+
 export interface ReplyChange {
   reply: Reply;
   events: SequencedEvent[];
@@ -571,7 +573,8 @@ export function markReplySent(
         state: 'sent',
         sentAt: now,
         smtpResponse: outcome.response.slice(0, 1000),
-        lastError: outcome.note,
+        // A resend after an interrupted attempt keeps saying it may be a duplicate; older retry errors go.
+        lastError: outcome.note ?? (row.lastError?.startsWith(POSSIBLE_DUPLICATE) ? row.lastError : null),
         ...(outcome.sentCopy ? { sentCopy: outcome.sentCopy } : {}),
       },
       now,
@@ -630,8 +633,7 @@ export function requeueInterruptedReply(db: Db, replyId: number, now: Date): Rep
       {
         state: 'retrying',
         sendAfter: now,
-        lastError:
-          'possible duplicate: sending was interrupted and the message was not found in Sent, so it is sent again',
+        lastError: `${POSSIBLE_DUPLICATE}: sending was interrupted and the message was not found in Sent, so it is sent again`,
       },
       now,
     );

@@ -20,6 +20,11 @@ export interface MailUser {
 export interface MailStackOptions {
   /** Virtual mail domain; default 'newsdesk.test'. */
   domain?: string;
+  /**
+   * More domains this stack hosts mailboxes for (e.g. a journalist's 'press.test'), so mail sent
+   * through Postfix to them is delivered here too; default none.
+   */
+  extraDomains?: string[];
   /** Mailbox users; default [{ user: 'newsdesk@<domain>', password: 'newsdesk-pass' }]. */
   users?: MailUser[];
   /** IMAP listens on portBase, SMTP on portBase + 1; default: a free pair picked per worker. */
@@ -335,6 +340,7 @@ interface Layout {
   dir: string;
   token: string;
   domain: string;
+  extraDomains: string[];
   users: MailUser[];
   imapPort: number;
   smtpPort: number;
@@ -466,7 +472,7 @@ local_transport = error:local delivery is disabled
 default_transport = error:outbound mail is disabled
 alias_maps =
 alias_database =
-virtual_mailbox_domains = ${l.domain}
+virtual_mailbox_domains = ${[l.domain, ...l.extraDomains].join(', ')}
 # texthash: needs no postmap step.
 virtual_mailbox_maps = texthash:${d}/postfix/vmailbox
 virtual_transport = lmtp:unix:${d}/run/lmtp
@@ -533,13 +539,14 @@ const QUEUE_DIRS = [
   'trace',
 ];
 
-function validateUsers(domain: string, users: MailUser[]): void {
-  if (!/^[a-z0-9.-]+$/i.test(domain)) throw new Error(`invalid mail domain: ${domain}`);
+function validateUsers(domain: string, extraDomains: string[], users: MailUser[]): void {
+  const domains = [domain, ...extraDomains];
+  for (const d of domains) if (!/^[a-z0-9.-]+$/i.test(d)) throw new Error(`invalid mail domain: ${d}`);
   for (const { user, password } of users) {
     const [local, dom, extra] = user.split('@');
     // passwd-file is colon-separated; Postfix LMTP to Dovecot 2.3 has no SMTPUTF8, so keep addresses ASCII.
-    if (!local || dom !== domain || extra !== undefined || !/^[a-z0-9._-]+$/i.test(local)) {
-      throw new Error(`mail user must be an ASCII address in ${domain}: ${user}`);
+    if (!local || !dom || !domains.includes(dom) || extra !== undefined || !/^[a-z0-9._-]+$/i.test(local)) {
+      throw new Error(`mail user must be an ASCII address in ${domains.join(' or ')}: ${user}`);
     }
     if (/[:\r\n]/.test(password))
       throw new Error(`mail user ${user}: password may not contain ':' or newlines`);
@@ -685,7 +692,8 @@ export async function startMailStack(opts: MailStackOptions = {}): Promise<MailS
   const domain = opts.domain ?? 'newsdesk.test';
   const users = opts.users ?? [{ user: `newsdesk@${domain}`, password: 'newsdesk-pass' }];
   if (users.length === 0) throw new Error('mail stack needs at least one user');
-  validateUsers(domain, users);
+  const extraDomains = opts.extraDomains ?? [];
+  validateUsers(domain, extraDomains, users);
   const envFormat = process.env.MS_MAIL_FORMAT;
   const mailFormat = opts.mailFormat ?? (envFormat === 'maildir' ? 'maildir' : 'sdbox');
   const ids = systemIds();
@@ -696,7 +704,7 @@ export async function startMailStack(opts: MailStackOptions = {}): Promise<MailS
   let lastErr: unknown;
   for (let attempt = 0; attempt < (opts.portBase === undefined ? 4 : 1); attempt++) {
     try {
-      return await startOnce(domain, users, mailFormat, opts.portBase, ids);
+      return await startOnce(domain, extraDomains, users, mailFormat, opts.portBase, ids);
     } catch (err) {
       lastErr = err;
       if (!(err instanceof Error && /Address already in use/.test(err.message))) throw err;
@@ -707,6 +715,7 @@ export async function startMailStack(opts: MailStackOptions = {}): Promise<MailS
 
 async function startOnce(
   domain: string,
+  extraDomains: string[],
   users: MailUser[],
   mailFormat: 'sdbox' | 'maildir',
   portBase: number | undefined,
@@ -736,6 +745,7 @@ async function startOnce(
       dir,
       token,
       domain,
+      extraDomains,
       users,
       imapPort: ports.imap,
       smtpPort: ports.smtp,
