@@ -13,6 +13,7 @@ import {
 } from '../../db/schema.ts';
 import type { Message, Note, ThreadSummary } from '../schemas/api.ts';
 import type { Tx } from '../commands/append-events.ts';
+import { messageFragments } from './message-fragments.ts';
 import { repliesForMessages } from './reply.ts';
 
 type Reader = Db | Tx;
@@ -163,6 +164,11 @@ type MessageRow = typeof messages.$inferSelect;
 
 type AttachmentRow = typeof attachments.$inferSelect;
 
+function withFragments(text: string, sender: string): Pick<Message, 'fragments'> {
+  const fragments = messageFragments(text, sender);
+  return fragments ? { fragments } : {};
+}
+
 /** One message as the API shows it (never the raw bytes or stored HTML). */
 export function toApiMessage(row: MessageRow, files: AttachmentRow[]): Message {
   return {
@@ -184,6 +190,8 @@ export function toApiMessage(row: MessageRow, files: AttachmentRow[]): Message {
     inReplyTo: row.inReplyTo,
     duplicateMessageId: row.duplicateMessageId,
     parseError: row.parseError,
+    hasHtml: Boolean(row.html),
+    ...withFragments(row.text, row.fromAddress),
     attachments: files.map((f) => ({
       id: f.id,
       filename: f.filename,

@@ -152,6 +152,23 @@ export const MessageSchema = Type.Object({
   inReplyTo: Nullable(Type.String()),
   duplicateMessageId: Type.Boolean(),
   parseError: Nullable(Type.String()),
+  // An HTML body exists: shown only in a sandboxed frame from GET /api/messages/:id/html.
+  hasHtml: Type.Optional(Type.Boolean()),
+  // `text` in order as new words, quoted history, forwarded mail and signature, for the UI to fold;
+  // absent when it is all new words.
+  fragments: Type.Optional(
+    Type.Array(
+      Type.Object({
+        kind: Type.Union([
+          Type.Literal('new'),
+          Type.Literal('quoted'),
+          Type.Literal('signature'),
+          Type.Literal('forwarded'),
+        ]),
+        text: Type.String(),
+      }),
+    ),
+  ),
   // Outgoing messages written in Newsdesk: the reply's delivery state.
   reply: Type.Optional(Nullable(ReplySchema)),
   attachments: Type.Array(
