@@ -18,6 +18,7 @@ import { matchEnquiry } from '../releases/catalogue.ts';
 import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
 import { appendEvents, type Tx } from './append-events.ts';
 import { ownReplyComingBack, recordReplyBounce, repliedThreadsReferenced } from './send-reply.ts';
+import { detectLanguage } from '../domain/language.ts';
 import { indexMessage, outletOf } from './search-index.ts';
 import { respectStaffThreading } from './thread-split.ts';
 
@@ -329,6 +330,7 @@ export function ingestMessage(
       dateHeaderValid: parsed.dateHeaderValid,
       text: parsed.text,
       html: parsed.html,
+      language: detectLanguage(`${parsed.subject}\n${parsed.text}`),
       direction,
       kind: classification.kind,
       kindReason: classification.kind === 'human' ? null : classification.reason,

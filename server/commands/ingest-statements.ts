@@ -119,6 +119,7 @@ function prepare(db: Db) {
         date: p('date'),
         dateHeaderValid: p('dateHeaderValid'),
         text: p('text'),
+        language: p('language'),
         html: p('html'),
         direction: p('direction'),
         kind: p('kind'),
