@@ -400,6 +400,26 @@ describe.skipIf(!available.ok)('replies through Postfix into the journalist mail
     expect(withMessageId(await folderSources(stack, NEWSDESK, 'Sent'), ourId)).toHaveLength(1);
   });
 
+  it('a permanent refusal (550) fails at once with the server’s words and is never retried (O-05)', async () => {
+    const ghost = { name: 'Ghost', address: 'ghost@press.test' };
+    const { threadId } = await enquiry('Who are you?', ghost);
+    const res = await postReply(threadId, { text: 'Hello.' }, `ghost-${threadId}`);
+    const failed = await replyState(res.json().reply.id, (r) => r.state === 'failed', 'failed');
+    expect(failed.attempts).toBe(1);
+    expect(failed.lastError).toMatch(/550.*ghost@press\.test/);
+    const alert = nd.events.find(
+      (e) => e.type === 'reply.status' && e.reply.id === failed.id && e.reply.state === 'failed',
+    );
+    expect(alert).toBeDefined();
+    await new Promise((r) => setTimeout(r, 700));
+    const still = (
+      await nd.app.inject({ url: `/api/replies/${failed.id}`, headers: { cookie: nd.cookie } })
+    ).json().reply;
+    expect(still).toMatchObject({ state: 'failed', attempts: 1 });
+    const health = (await nd.app.inject({ url: '/api/health', headers: { cookie: nd.cookie } })).json();
+    expect(health.status).toBe('degraded');
+  });
+
   it('a journalist-chosen subject and name with CR/LF add no header and reach no one else (O-11)', async () => {
     const evilName = `Sam\r\nBcc: ${ATTACKER}`;
     const evilSubject = `Figures\r\nBcc: ${ATTACKER}\r\nX-Injected: yes`;
