@@ -87,6 +87,8 @@ export interface SearchHit {
   score: number;
 }
 
+const MAX_MESSAGE_HITS = 5_000;
+
 // Subject words weigh most, then who sent it, then the body.
 const WEIGHTS = '4.0, 1.0, 2.0';
 
@@ -97,12 +99,18 @@ const WEIGHTS = '4.0, 1.0, 2.0';
 export function searchThreads(db: Db, query: string, limit: number): SearchHit[] {
   const match = ftsQuery(query);
   if (!match) return [];
+  // bm25() only works in a plain scan of the FTS table, so the hits are materialised first (the
+  // best few thousand: enough for one page of threads), then grouped per thread.
   const statement = db.$client.prepare(
-    `select m.thread_id as threadId, m.id as messageId, min(bm25(search_index, ${WEIGHTS})) as score
-       from search_index
-       join messages m on m.id = search_index.rowid
+    `with hits as materialized (
+       select rowid as id, bm25(search_index, ${WEIGHTS}) as score
+         from search_index where search_index match ? order by score limit ${MAX_MESSAGE_HITS}
+     )
+     select m.thread_id as threadId, m.id as messageId, min(hits.score) as score
+       from hits
+       join messages m on m.id = hits.id
        join threads t on t.id = m.thread_id
-      where search_index match ? and t.merged_into is null
+      where t.merged_into is null
       group by m.thread_id
       order by score, m.thread_id desc
       limit ?`,

@@ -9,17 +9,23 @@ const MAX_TOKEN_LENGTH = 64;
 // "للكويت"): the index also holds the word without them, so "الكويت" finds "والكويت".
 const ARABIC_PROCLITIC_ARTICLE = /^[وفبكل]ال[\p{L}]/u;
 const ARABIC_LI_ARTICLE = /^لل[\p{L}]/u;
+// "و" (and) is written onto any word ("وأثرها"); a word that really starts with و only gains a
+// harmless extra token.
+const ARABIC_WA = /^و[\p{L}]{3}/u;
 
 /** Indexable text: folded, punctuation to spaces, plus article forms of Arabic words with a proclitic. */
 export function indexText(text: string): string {
   const folded = stripPunctuation(foldText(text));
   if (!/[\u0600-\u06ff]/.test(folded)) return folded;
-  const extra: string[] = [];
-  for (const word of folded.split(' ')) {
-    if (ARABIC_PROCLITIC_ARTICLE.test(word)) extra.push(word.slice(1));
-    else if (ARABIC_LI_ARTICLE.test(word)) extra.push(`ال${word.slice(2)}`);
-  }
+  const extra = folded.split(' ').flatMap((word) => indexedForms(word).slice(1));
   return extra.length === 0 ? folded : `${folded} ${extra.join(' ')}`;
+}
+
+/** A folded word and the extra forms indexText adds for it. */
+function indexedForms(folded: string): string[] {
+  if (ARABIC_PROCLITIC_ARTICLE.test(folded) || ARABIC_WA.test(folded)) return [folded, folded.slice(1)];
+  if (ARABIC_LI_ARTICLE.test(folded)) return [folded, `ال${folded.slice(2)}`];
+  return [folded];
 }
 
 /** The folded words of what someone typed, in order, without repeats. */
@@ -54,7 +60,7 @@ export function searchSnippet(text: string, tokens: readonly string[], radius = 
   if (tokens.length > 0) {
     for (const word of flat.matchAll(/[\p{L}\p{N}\p{M}\u0640]+/gu)) {
       const folded = foldText(word[0]);
-      if (tokens.some((t) => folded.startsWith(t) || (t.startsWith('ال') && folded.slice(1).startsWith(t)))) {
+      if (tokens.some((t) => indexedForms(folded).some((form) => form.startsWith(t)))) {
         at = word.index;
         break;
       }
