@@ -14,13 +14,24 @@ import { DEMO_RELEASES, DEMO_SEED_URL } from './demo-releases.ts';
 
 const DEMO_LOGIN = { email: 'demo@newsdesk.test', password: 'newsdesk-demo' };
 const DEMO_MAILBOX = { user: 'newsdesk@newsdesk.test', password: 'newsdesk-demo-mail' };
+const DEMO_JOURNALIST_PASSWORD = 'journalist-demo';
 
 /**
  * Starts a throwaway Dovecot + Postfix, runs Newsdesk against it on a fresh demo database, and sends
  * sample enquiries (English and Arabic) through Postfix, some a little later to show live updates.
  */
 export async function runDemo(base: Config): Promise<void> {
-  const stack = await startMailStack({ users: [DEMO_MAILBOX] });
+  // The sample journalists get mailboxes on the same stack, so replies sent from the demo are
+  // delivered (and can be read over IMAP) instead of bouncing.
+  const journalists = [...new Map(DEMO_ENQUIRIES.map((e) => [e.from.address, e.from])).values()];
+  const journalistDomains = [...new Set(journalists.map((j) => j.address.split('@')[1]!))];
+  const stack = await startMailStack({
+    users: [
+      DEMO_MAILBOX,
+      ...journalists.map((j) => ({ user: j.address, password: DEMO_JOURNALIST_PASSWORD })),
+    ],
+    extraDomains: journalistDomains,
+  });
   const dbPath = resolve(base.dbPath === './data/newsdesk.db' ? './data/demo.db' : base.dbPath);
   for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
   const config = loadConfig({
@@ -31,6 +42,8 @@ export async function runDemo(base: Config): Promise<void> {
     NEWSDESK_IMAP_URL: stack.imapUrl(DEMO_MAILBOX.user),
     NEWSDESK_SMTP_URL: stack.smtpUrl(),
     NEWSDESK_ADDRESS: DEMO_MAILBOX.user,
+    NEWSDESK_OFFICE_NAME: 'Newsdesk demo',
+    NEWSDESK_UNDO_SECONDS: '5',
     NEWSDESK_ADMIN_EMAIL: DEMO_LOGIN.email,
     NEWSDESK_ADMIN_PASSWORD: DEMO_LOGIN.password,
   });
@@ -57,6 +70,8 @@ Newsdesk demo is running.
   Sign in    ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}
   Mailbox    ${DEMO_MAILBOX.user} on IMAP 127.0.0.1:${stack.imapPort}, SMTP 127.0.0.1:${stack.smtpPort}
              (send your own test mail to ${DEMO_MAILBOX.user} through that SMTP port)
+  Journalists  ${journalists.map((j) => j.address).join(', ')}
+             read your replies over IMAP with password ${DEMO_JOURNALIST_PASSWORD}
 Press Ctrl+C to stop; the demo mail stack is removed on exit.
 `);
 
