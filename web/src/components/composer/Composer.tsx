@@ -1,0 +1,285 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useApp } from '../../context.ts';
+import { cancelReply, sendReply, type Reply, type ThreadChange } from './reply-api.ts';
+import { composerText, type ComposerKey } from './strings.ts';
+import './composer.css';
+
+function newKey(): string {
+  return typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+type Phase =
+  | { kind: 'writing' }
+  | { kind: 'sending' }
+  | { kind: 'changed'; version: number; changes: ThreadChange[] }
+  | { kind: 'sent'; replyId: number };
+
+const STATE_KEYS: Record<Reply['state'], ComposerKey> = {
+  held: 'state.held',
+  'awaiting-approval': 'state.awaiting-approval',
+  queued: 'state.queued',
+  sending: 'state.sending',
+  retrying: 'state.retrying',
+  sent: 'state.sent',
+  failed: 'state.failed',
+  bounced: 'state.bounced',
+  cancelled: 'state.cancelled',
+};
+
+/**
+ * Reply box under a thread: text in the writer's own direction, quote and reply-all toggles, the
+ * status after sending, Send with an undo bar for the hold window, the collision choice when someone
+ * else acted on the thread first, and the reply's delivery state as it changes.
+ */
+export function Composer() {
+  const app = useApp();
+  const store = app.store;
+  const d = store.detail.value;
+  const t = composerText(store.language.value);
+  const [text, setText] = useState('');
+  const [quote, setQuote] = useState(true);
+  const [replyAll, setReplyAll] = useState(false);
+  const [statusAfterSend, setStatusAfterSend] = useState<'answered' | 'waiting'>('answered');
+  const [phase, setPhase] = useState<Phase>({ kind: 'writing' });
+  const [error, setError] = useState<string | null>(null);
+  const [latest, setLatest] = useState<Reply | null>(null);
+  const [, setTick] = useState(0);
+  const keyRef = useRef<string | null>(null);
+  const threadId = d?.threadId;
+
+  // A new thread starts a new reply.
+  useEffect(() => {
+    setText('');
+    setPhase({ kind: 'writing' });
+    setError(null);
+    setLatest(null);
+    keyRef.current = null;
+  }, [threadId]);
+
+  // The reply as the thread shows it (updated live by reply.status events), else the last answer.
+  const sentId = phase.kind === 'sent' ? phase.replyId : null;
+  const live =
+    sentId === null
+      ? null
+      : (d?.messages.find((m) => m.reply?.id === sentId)?.reply ?? (latest?.id === sentId ? latest : null));
+
+  // A countdown for the undo bar while the reply is held.
+  const held = live?.state === 'held';
+  useEffect(() => {
+    if (!held) return;
+    const timer = setInterval(() => setTick((n) => n + 1), 500);
+    return () => clearInterval(timer);
+  }, [held]);
+
+  if (!d || !d.thread) return null;
+
+  async function send(basedOnVersion: number | null): Promise<void> {
+    if (!d || !text.trim()) return;
+    keyRef.current ??= newKey();
+    setPhase({ kind: 'sending' });
+    setError(null);
+    const outcome = await sendReply(
+      d.threadId,
+      { text, quote, replyAll, statusAfterSend, ...(basedOnVersion !== null ? { basedOnVersion } : {}) },
+      keyRef.current,
+    );
+    if (outcome.kind === 'accepted') {
+      setLatest(outcome.reply);
+      setPhase({ kind: 'sent', replyId: outcome.reply.id });
+      app.setComposing(false);
+    } else if (outcome.kind === 'changed') {
+      setPhase({ kind: 'changed', version: outcome.version, changes: outcome.changes });
+    } else {
+      setError(outcome.message);
+      setPhase({ kind: 'writing' });
+    }
+  }
+
+  async function undo(): Promise<void> {
+    if (sentId === null) return;
+    const result = await cancelReply(sentId);
+    if (!result.ok) {
+      setError(result.message);
+      return;
+    }
+    // Back to writing, with the words kept; the next Send is a new reply with a new key.
+    keyRef.current = null;
+    setLatest(null);
+    setPhase({ kind: 'writing' });
+  }
+
+  function startOver(): void {
+    keyRef.current = null;
+    setText('');
+    setLatest(null);
+    setPhase({ kind: 'writing' });
+  }
+
+  const seconds =
+    live?.state === 'held' ? Math.max(0, Math.ceil((Date.parse(live.sendAfter) - Date.now()) / 1000)) : 0;
+  const busy = phase.kind === 'sending';
+
+  if (phase.kind === 'sent') {
+    const state = live?.state ?? 'queued';
+    const trouble = state === 'failed' || state === 'bounced' || state === 'retrying';
+    return (
+      <section class="composer composer-done" aria-label={t('label')} data-testid="composer">
+        {state === 'held' ? (
+          <div class="undo-bar" role="status" data-testid="undo-bar">
+            <span>{t('undo.sendingIn').replace('{n}', String(seconds))}</span>
+            <button type="button" class="btn" onClick={() => void undo()} data-testid="undo-send">
+              {t('undo')}
+            </button>
+          </div>
+        ) : (
+          <p
+            class={`reply-state reply-state-${state}`}
+            role="status"
+            data-testid="reply-state"
+            data-state={state}
+          >
+            {t(STATE_KEYS[state])}
+            {trouble && live?.lastError && (
+              <>
+                {': '}
+                <bdi dir="auto">{live.lastError}</bdi>
+              </>
+            )}
+            {state === 'cancelled' && live?.returnNote && (
+              <>
+                {' — '}
+                <bdi dir="auto">{live.returnNote}</bdi>
+              </>
+            )}
+          </p>
+        )}
+        {error && (
+          <p class="inline-error" role="alert">
+            {error}
+          </p>
+        )}
+        {state !== 'held' && (
+          <button type="button" class="btn btn-quiet" onClick={startOver} data-testid="compose-another">
+            {t('another')}
+          </button>
+        )}
+      </section>
+    );
+  }
+
+  return (
+    <section class="composer" aria-label={t('label')} data-testid="composer">
+      <label class="composer-label" for="composer-text">
+        {t('label')}
+      </label>
+      <textarea
+        id="composer-text"
+        class="composer-text"
+        dir="auto"
+        rows={6}
+        value={text}
+        placeholder={t('placeholder')}
+        data-testid="composer-text"
+        disabled={busy}
+        onInput={(e) => {
+          const value = (e.target as HTMLTextAreaElement).value;
+          setText(value);
+          app.setComposing(value.trim().length > 0);
+        }}
+        onKeyDown={(e) => {
+          // Ctrl/Cmd+Enter sends, as in most mail clients.
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            void send(d.version);
+          }
+        }}
+      />
+      <div class="composer-options">
+        <label>
+          <input
+            type="checkbox"
+            checked={quote}
+            onChange={(e) => setQuote((e.target as HTMLInputElement).checked)}
+          />{' '}
+          {t('quote')}
+        </label>
+        <label>
+          <input
+            type="checkbox"
+            checked={replyAll}
+            data-testid="reply-all"
+            onChange={(e) => setReplyAll((e.target as HTMLInputElement).checked)}
+          />{' '}
+          {t('replyAll')}
+        </label>
+        <label>
+          {t('after')}{' '}
+          <select
+            value={statusAfterSend}
+            data-testid="status-after-send"
+            onChange={(e) =>
+              setStatusAfterSend((e.target as HTMLSelectElement).value as 'answered' | 'waiting')
+            }
+          >
+            <option value="answered">{t('after.answered')}</option>
+            <option value="waiting">{t('after.waiting')}</option>
+          </select>
+        </label>
+      </div>
+      {phase.kind === 'changed' && (
+        <div class="collision" role="alert" data-testid="collision">
+          <p>
+            <strong>{phase.changes.find((c) => c.actor)?.actor?.name ?? t('changed.someone')}</strong>{' '}
+            {t('changed.since')}
+          </p>
+          <ul>
+            {phase.changes.map((c) => (
+              <li key={c.seq}>
+                <bdi dir="auto">{c.summary}</bdi>
+              </li>
+            ))}
+          </ul>
+          <div class="collision-actions">
+            <button
+              type="button"
+              class="btn btn-quiet"
+              data-testid="collision-review"
+              onClick={() => {
+                setPhase({ kind: 'writing' });
+                void app.openThread(d.threadId);
+              }}
+            >
+              {t('changed.review')}
+            </button>
+            <button
+              type="button"
+              class="btn"
+              data-testid="collision-send-anyway"
+              onClick={() => void send(phase.version)}
+            >
+              {t('changed.sendAnyway')}
+            </button>
+          </div>
+        </div>
+      )}
+      {error && (
+        <p class="inline-error" role="alert" data-testid="composer-error">
+          {error}
+        </p>
+      )}
+      <div class="composer-actions">
+        <button
+          type="button"
+          class="btn btn-primary"
+          data-testid="send-reply"
+          disabled={busy || !text.trim() || phase.kind === 'changed'}
+          onClick={() => void send(d.version)}
+        >
+          {busy ? t('sending') : t('send')}
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,83 @@
+// The composer's calls to the reply routes. Kept beside the component: the reply contract is small,
+// and its 409 body (what changed) carries more than the shared client's error type.
+import type { Reply } from '../../../../server/schemas/api.ts';
+
+export type { Reply };
+
+export interface ReplyRequest {
+  text: string;
+  quote: boolean;
+  replyAll: boolean;
+  statusAfterSend: 'answered' | 'waiting';
+  basedOnVersion?: number;
+}
+
+export interface ThreadChange {
+  seq: number;
+  type: string;
+  at: string;
+  actor: { id: number; name: string } | null;
+  summary: string;
+}
+
+export type SendOutcome =
+  | { kind: 'accepted'; reply: Reply }
+  | { kind: 'changed'; message: string; version: number; changes: ThreadChange[] }
+  | { kind: 'error'; message: string };
+
+async function call(method: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body ?? {}),
+      signal: AbortSignal.timeout(20_000),
+    });
+  } catch {
+    return { status: 0, data: null as unknown };
+  }
+  return { status: res.status, data: (await res.json().catch(() => null)) as unknown };
+}
+
+function errorText(data: unknown, fallback: string): string {
+  const message = (data as { error?: { message?: unknown } } | null)?.error?.message;
+  return typeof message === 'string' ? message : fallback;
+}
+
+/** Sends a reply; the key makes a retried click or a lost response safe (the server returns the first). */
+export async function sendReply(
+  threadId: number,
+  request: ReplyRequest,
+  idempotencyKey: string,
+): Promise<SendOutcome> {
+  const { status, data } = await call(
+    'POST',
+    `/api/threads/${encodeURIComponent(String(threadId))}/replies`,
+    request,
+    {
+      'idempotency-key': idempotencyKey,
+    },
+  );
+  if (status === 200 || status === 202) return { kind: 'accepted', reply: (data as { reply: Reply }).reply };
+  if (status === 409 && (data as { error?: { code?: string } } | null)?.error?.code === 'thread_changed') {
+    const body = data as { version: number; changes: ThreadChange[] };
+    return { kind: 'changed', message: errorText(data, ''), version: body.version, changes: body.changes };
+  }
+  if (status === 0) return { kind: 'error', message: 'Cannot reach the Newsdesk server.' };
+  return { kind: 'error', message: errorText(data, `The server answered ${status}.`) };
+}
+
+/** Undo-send while the reply is still held. */
+export async function cancelReply(
+  replyId: number,
+): Promise<{ ok: true; reply: Reply } | { ok: false; message: string }> {
+  const { status, data } = await call(
+    'POST',
+    `/api/replies/${encodeURIComponent(String(replyId))}/cancel`,
+    {},
+  );
+  if (status === 200) return { ok: true, reply: (data as { reply: Reply }).reply };
+  return { ok: false, message: errorText(data, 'Could not undo.') };
+}
