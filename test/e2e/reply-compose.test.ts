@@ -1,0 +1,116 @@
+/**
+ * Compose an Arabic reply in Chromium, send it, watch it go from the undo bar to "sent", and find it in
+ * the journalist's own mailbox on the real Postfix + Dovecot stack.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeRawMessage } from '../../server/mail/compose-raw.ts';
+import { parseMessage } from '../../server/mail/parse.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { mailStackAvailable, startMailStack, type MailStack } from '../support/mailstack.ts';
+import { sendMail } from '../support/send-mail.ts';
+
+const browser = browserAvailable();
+const stackStatus = mailStackAvailable();
+const reason = !browser.ok ? browser.reason : !stackStatus.ok ? stackStatus.reason : null;
+if (reason) console.log(`e2e reply composing skipped: ${reason}`);
+
+const NEWSDESK = 'newsdesk@newsdesk.test';
+const LAYLA = { name: 'ليلى منصور', address: 'layla@press.test' };
+
+describe.skipIf(reason !== null)('composing and sending a reply in Chromium', () => {
+  let stack: MailStack;
+  let app: TestApp;
+  let chromium: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(resolve(import.meta.dirname, '../../web/dist/index.html')))
+      throw new Error('run `npm run build` first');
+    stack = await startMailStack({
+      extraDomains: ['press.test'],
+      users: [
+        { user: NEWSDESK, password: 'newsdesk-pass' },
+        { user: LAYLA.address, password: 'layla-pass' },
+      ],
+    });
+    app = await startTestApp({
+      env: {
+        NEWSDESK_IMAP_URL: stack.imapUrl(NEWSDESK),
+        NEWSDESK_SMTP_URL: stack.smtpUrl(),
+        NEWSDESK_UNDO_SECONDS: '2',
+        NEWSDESK_OFFICE_NAME: 'المكتب الصحفي',
+      },
+    });
+    const enquiry = composeRawMessage({
+      from: LAYLA,
+      to: NEWSDESK,
+      subject: 'استفسار حول اجتماع بروكسل',
+      text: 'هل يمكن ترتيب مقابلة مع المتحدث باسم الوزارة؟',
+    });
+    await sendMail(stack, enquiry.raw, { from: LAYLA.address, to: NEWSDESK });
+    chromium = await launchBrowser();
+    page = await (await chromium.newContext()).newPage();
+    page.setDefaultTimeout(15_000);
+    await page.goto(app.url);
+    const form = page.getByTestId('login-form');
+    await form.getByLabel('Email').fill(app.admin.email);
+    await form.getByLabel('Password').fill(app.admin.password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('thread-row').first().click();
+    await page.getByTestId('thread-detail').waitFor();
+  });
+
+  afterAll(async () => {
+    await chromium?.close();
+    await app?.close();
+    await stack?.stop();
+  });
+
+  it('an Arabic reply shows the undo bar, reaches "sent" live, and arrives in the journalist mailbox', async () => {
+    const words = 'شكراً لسؤالك. نعم، يمكن ترتيب المقابلة يوم الخميس.';
+    const box = page.getByTestId('composer-text');
+    expect(await box.getAttribute('dir')).toBe('auto');
+    await box.fill(words);
+    // The browser resolves dir="auto" from the first strong character: Arabic reads right to left.
+    expect(await box.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    await page.getByTestId('send-reply').click();
+    await page.getByTestId('undo-bar').waitFor();
+    const state = page.getByTestId('reply-state');
+    await expect
+      .poll(async () => state.getAttribute('data-state').catch(() => null), { timeout: 15_000 })
+      .toBe('sent');
+
+    const client = new ImapFlow({
+      host: stack.host,
+      port: stack.imapPort,
+      secure: false,
+      auth: { user: LAYLA.address, pass: 'layla-pass' },
+      logger: false,
+      disableAutoIdle: true,
+    });
+    await stack.waitForDelivery(LAYLA.address, 1);
+    await client.connect();
+    try {
+      const lock = await client.getMailboxLock('INBOX', { readOnly: true });
+      try {
+        const sources: Buffer[] = [];
+        for await (const msg of client.fetch('1:*', { source: true }))
+          if (msg.source) sources.push(msg.source);
+        expect(sources).toHaveLength(1);
+        const parsed = await parseMessage(sources[0]!, { now: new Date() });
+        expect(parsed.text).toContain(words);
+        expect(parsed.subject).toBe('Re: استفسار حول اجتماع بروكسل');
+        expect(parsed.from).toEqual({ name: 'Admin — المكتب الصحفي', address: NEWSDESK });
+      } finally {
+        lock.release();
+      }
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  });
+});
