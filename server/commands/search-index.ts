@@ -87,7 +87,7 @@ export interface SearchHit {
   score: number;
 }
 
-const MAX_MESSAGE_HITS = 5_000;
+const MAX_MESSAGE_HITS = 2_000;
 
 // Subject words weigh most, then who sent it, then the body.
 const WEIGHTS = '4.0, 1.0, 2.0';

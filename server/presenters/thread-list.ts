@@ -1,13 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { messages, releases, threadReads, threads } from '../../db/schema.ts';
-import {
-  ACTIVE_STATUSES,
-  dayBounds,
-  decodeCursor,
-  encodeCursor,
-  type OrderKey,
-} from '../domain/thread-order.ts';
+import { dayBounds, decodeCursor, encodeCursor, orderKeyOf, type OrderKey } from '../domain/thread-order.ts';
 import type { ThreadCounts, ThreadListQuery, ThreadSummary } from '../schemas/api.ts';
 import { summaryQuery, toSummary, withReadState } from './thread.ts';
 
@@ -95,7 +89,16 @@ export function listThreads(
 ): { threads: ThreadSummary[]; nextCursor: string | null } {
   const limit = query.limit ?? 50;
   const after = query.cursor ? decodeCursor(query.cursor) : null;
-  const rows = summaryQuery(db)
+  // Two steps: order and page over the bare columns, then present only the page's rows (the
+  // summary's per-thread subqueries would otherwise run for every thread in the inbox).
+  const rows = db
+    .select({
+      id: threads.id,
+      status: threads.status,
+      deadline: threads.deadline,
+      lastActivityAt: threads.lastActivityAt,
+    })
+    .from(threads)
     .where(and(listConditions(db, query, ctx), after ? afterKey(after) : undefined))
     .orderBy(sql`${sortDeadline} is null`, asc(sortDeadline), desc(threads.lastActivityAt), desc(threads.id))
     .limit(limit + 1)
@@ -104,16 +107,24 @@ export function listThreads(
   const last = page[page.length - 1];
   const nextCursor =
     rows.length > limit && last
-      ? encodeCursor({
-          deadline:
-            last.deadline && (ACTIVE_STATUSES as readonly string[]).includes(last.status)
-              ? last.deadline.getTime()
-              : null,
-          lastActivityAt: last.lastActivityAt.getTime(),
-          id: last.id,
-        })
+      ? encodeCursor(
+          orderKeyOf({
+            id: last.id,
+            status: last.status,
+            deadline: last.deadline?.getTime() ?? null,
+            lastActivityAt: last.lastActivityAt.getTime(),
+          }),
+        )
       : null;
-  return { threads: withReadState(db, ctx.userId, page.map(toSummary)), nextCursor };
+  const ids = page.map((r) => r.id);
+  const byId = new Map(
+    (ids.length === 0 ? [] : summaryQuery(db).where(inArray(threads.id, ids)).all()).map((r) => [
+      r.id,
+      toSummary(r),
+    ]),
+  );
+  const summaries = ids.map((id) => byId.get(id)!).filter(Boolean);
+  return { threads: withReadState(db, ctx.userId, summaries), nextCursor };
 }
 
 /** Sidebar counts. Views, releases, unlinked and unread count active threads (new, open, waiting). */
