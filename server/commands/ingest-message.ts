@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { messages, threads } from '../../db/schema.ts';
+import { messages, notes, threads } from '../../db/schema.ts';
 import {
   chooseThread,
   referencedIds,
@@ -93,6 +93,8 @@ function findSubjectCandidates(st: Statements, base: string, since: Date): Subje
 function mergeThreads(tx: Tx, intoId: number, fromIds: number[], now: Date): void {
   if (fromIds.length === 0) return;
   tx.update(messages).set({ threadId: intoId }).where(inArray(messages.threadId, fromIds)).run();
+  // Internal notes follow the conversation they were written on.
+  tx.update(notes).set({ threadId: intoId }).where(inArray(notes.threadId, fromIds)).run();
   tx.update(threads)
     .set({ mergedInto: intoId, messageCount: 0, updatedAt: now })
     .where(inArray(threads.id, fromIds))

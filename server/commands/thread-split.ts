@@ -1,6 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { contacts, messages, threads } from '../../db/schema.ts';
+import { contacts, messages, outbox, threads } from '../../db/schema.ts';
 import { normalizeSubject } from '../domain/subject.ts';
 import type { KnownMessage, ThreadDecision } from '../domain/threading.ts';
 import { AppError } from '../errors.ts';
@@ -53,6 +53,8 @@ export function splitMessage(
       .set({ threadId: created.id, threadSetByStaff: true })
       .where(eq(messages.id, messageRowId))
       .run();
+    // A reply of ours shows its sending state where the message now is.
+    tx.update(outbox).set({ threadId: created.id }).where(eq(outbox.messageRowId, messageRowId)).run();
     refreshThreadTotals(tx, created.id, now);
     refreshSourceTotals(tx, sourceId, now);
     return {

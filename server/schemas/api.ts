@@ -214,7 +214,10 @@ export const ThreadListQuerySchema = Type.Object({
 });
 export type ThreadListQuery = Static<typeof ThreadListQuerySchema>;
 
-/** Sidebar counts of live (unmerged) threads. `releases` is keyed by translation family. */
+/**
+ * Sidebar counts of live (unmerged) threads. `statuses` counts every thread; everything else counts
+ * only active ones (new, open, waiting). `releases` is keyed by translation family.
+ */
 export const ThreadCountsSchema = Type.Object({
   views: Type.Object({
     all: Type.Integer(),

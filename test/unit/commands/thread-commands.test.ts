@@ -119,6 +119,32 @@ describe('thread commands', () => {
     expect(decision).toEqual({ kind: 'existing', threadId: splitId, via: 'references', mergeThreadIds: [] });
   });
 
+  it('moves notes along when a message links two threads and they merge automatically', async () => {
+    const a = await ingest(mail('n1@x', { subject: 'Port' }));
+    const b = await ingest(mail('n2@x', { subject: 'Ships', date: 'Thu, 19 Nov 2026 11:00:00 +0000' }));
+    addNote(db, b.threadId, 'spoke to the harbour master', actor, now);
+    const linking = await ingest(
+      Buffer.from(
+        [
+          'From: Ann <ann@paper.test>',
+          'To: newsdesk@newsdesk.test',
+          'Subject: Re: Port',
+          'Message-ID: <n3@x>',
+          'In-Reply-To: <n1@x>',
+          'References: <n1@x> <n2@x>',
+          'Date: Thu, 19 Nov 2026 12:00:00 +0000',
+          '',
+          'both',
+          '',
+        ].join('\r\n'),
+      ),
+    );
+    expect(linking.threadId).toBe(a.threadId);
+    expect(presentThreadDetail(db, a.threadId)!.notes.map((n) => n.body)).toEqual([
+      'spoke to the harbour master',
+    ]);
+  });
+
   it('fills an empty search index from stored messages, and only an empty one', async () => {
     const { threadId } = await ingest(mail('s@x', { body: 'lighthouse keepers' }));
     db.$client.exec("insert into search_index(search_index) values ('delete-all')");
