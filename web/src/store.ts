@@ -1,5 +1,35 @@
 import { batch, computed, signal } from '@preact/signals';
-import type { Health, Message, SyncProgress, ThreadSummary, User } from './types.ts';
+import type { ListFilter } from './filter.ts';
+import type {
+  Health,
+  Me,
+  Message,
+  Note,
+  PresenceViewer,
+  Release,
+  ReleaseStats,
+  SearchResults,
+  SyncProgress,
+  ThreadCounts,
+  ThreadSummary,
+  UiLanguage,
+  User,
+} from './types.ts';
+
+export interface StaffUser {
+  id: number;
+  name: string;
+  email: string;
+  role: string;
+}
+
+export interface SearchState {
+  query: string;
+  status: 'idle' | 'searching' | 'ready' | 'error';
+  results: SearchResults['results'];
+}
+
+export type Route = 'inbox' | 'releases';
 
 export type SessionState =
   { kind: 'checking' } | { kind: 'signed-out'; notice?: string } | { kind: 'signed-in'; user: User };
@@ -22,6 +52,9 @@ export interface DetailState {
   status: LoadState;
   thread: ThreadSummary | null;
   messages: Message[];
+  notes: Note[];
+  /** The newest event seq about this thread when loaded (a reply sends it back as basedOnVersion). */
+  version: number | null;
   error: string | null;
 }
 
@@ -38,7 +71,7 @@ export function createStore() {
   const needsAdmin = signal(false);
   const mailboxes = signal<MailboxStatus[]>([]);
 
-  // Always sorted by lastActivityAt desc, ids unique (see upsertThread / mergeThreads).
+  // Always in inbox order (see compareThreads), ids unique (see upsertThread / mergeThreads).
   const threads = signal<ThreadSummary[]>([]);
   const nextCursor = signal<string | null>(null);
   const listState = signal<LoadState>('idle');
@@ -50,6 +83,29 @@ export function createStore() {
   const detail = signal<DetailState | null>(null);
 
   const connection = signal<ConnectionState>('idle');
+
+  // The signed-in officer's profile and the triage board around the list.
+  const me = signal<Me | null>(null);
+  const language = signal<UiLanguage>('en');
+  const users = signal<StaffUser[]>([]);
+  const counts = signal<ThreadCounts | null>(null);
+  const filter = signal<ListFilter>({ view: 'all' });
+  const route = signal<Route>('inbox');
+  // Who is on which thread now (ephemeral presence from the websocket; no seq).
+  const presence = signal<ReadonlyMap<number, PresenceViewer[]>>(new Map());
+  const releases = signal<Release[]>([]);
+  const releaseStats = signal<ReleaseStats['releases'] | null>(null);
+  const search = signal<SearchState>({ query: '', status: 'idle', results: [] });
+  // The keyboard cursor in the list (j/k), apart from the thread that is open.
+  const cursorId = signal<number | null>(null);
+  const helpOpen = signal(false);
+  const notifications = signal<'off' | 'on' | 'denied'>('off');
+  // This tab is writing a reply on the open thread (shared with colleagues as presence).
+  const composing = signal(false);
+  // Bumped to ask the thread view to focus its status menu (keyboard `s`).
+  const statusMenuRequest = signal(0);
+  // The last action on a thread that failed, shown in the thread view until the next action.
+  const actionError = signal<string | null>(null);
   // Newest event seq applied; null until the first hello. Not a signal: nothing renders it.
   let lastSeq: number | null = null;
 
@@ -90,6 +146,19 @@ export function createStore() {
       detail.value = null;
       connection.value = 'idle';
       mailboxes.value = [];
+      me.value = null;
+      users.value = [];
+      counts.value = null;
+      filter.value = { view: 'all' };
+      route.value = 'inbox';
+      presence.value = new Map();
+      releases.value = [];
+      releaseStats.value = null;
+      search.value = { query: '', status: 'idle', results: [] };
+      cursorId.value = null;
+      helpOpen.value = false;
+      composing.value = false;
+      actionError.value = null;
     });
     lastSeq = null;
   }
@@ -110,6 +179,22 @@ export function createStore() {
     selectedId,
     detail,
     connection,
+    me,
+    language,
+    users,
+    counts,
+    filter,
+    route,
+    presence,
+    releases,
+    releaseStats,
+    search,
+    cursorId,
+    helpOpen,
+    notifications,
+    composing,
+    statusMenuRequest,
+    actionError,
     now,
     get lastSeq(): number | null {
       return lastSeq;
@@ -126,17 +211,59 @@ export type Store = ReturnType<typeof createStore>;
 
 // ---- Pure helpers: the store's invariants, kept testable without a DOM. ----
 
-function byActivityDesc(a: ThreadSummary, b: ThreadSummary): number {
+const ACTIVE = new Set(['new', 'open', 'waiting']);
+
+/** The deadline that orders a thread: none once it is answered or closed. */
+function sortDeadline(t: ThreadSummary): number | null {
+  return t.deadline && ACTIVE.has(t.status) ? Date.parse(t.deadline) : null;
+}
+
+/**
+ * Inbox order, the same as the server's (server/domain/thread-order.ts): active deadlines first,
+ * soonest first; then latest activity first; ties by the higher id so the order is stable.
+ */
+export function compareThreads(a: ThreadSummary, b: ThreadSummary): number {
+  const da = sortDeadline(a);
+  const db = sortDeadline(b);
+  if (da !== null && db === null) return -1;
+  if (da === null && db !== null) return 1;
+  if (da !== null && db !== null && da !== db) return da - db;
   const d = Date.parse(b.lastActivityAt) - Date.parse(a.lastActivityAt);
-  // Ties broken by id so the order is stable across refetches and upserts.
   return d !== 0 ? d : b.id - a.id;
 }
 
-/** Insert or replace one thread, keeping newest-activity-first order. */
+/** Unread for this officer: inbound mail after they last opened it. */
+export function isUnread(t: ThreadSummary): boolean {
+  if (!t.lastInboundAt) return false;
+  return !t.readAt || Date.parse(t.lastInboundAt) > Date.parse(t.readAt);
+}
+
+/** Events carry no `readAt` (it is per officer): keep the one we have. */
+function withReadState(incoming: ThreadSummary, existing: ThreadSummary | undefined): ThreadSummary {
+  return incoming.readAt === undefined && existing?.readAt !== undefined
+    ? { ...incoming, readAt: existing.readAt }
+    : incoming;
+}
+
+/** Insert or replace one thread, keeping inbox order (a binary insert: lists hold 10,000 rows). */
 export function upsertThread(list: readonly ThreadSummary[], thread: ThreadSummary): ThreadSummary[] {
-  const next = list.filter((t) => t.id !== thread.id);
-  next.push(thread);
-  return next.sort(byActivityDesc);
+  const existing = list.find((t) => t.id === thread.id);
+  const next = existing ? list.filter((t) => t.id !== thread.id) : [...list];
+  const merged = withReadState(thread, existing);
+  let lo = 0;
+  let hi = next.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareThreads(next[mid]!, merged) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  next.splice(lo, 0, merged);
+  return next;
+}
+
+/** Drop one thread from the list (it left the current filter, or was merged away). */
+export function removeThread(list: readonly ThreadSummary[], id: number): ThreadSummary[] {
+  return list.some((t) => t.id === id) ? list.filter((t) => t.id !== id) : (list as ThreadSummary[]);
 }
 
 /** Merge a page (or snapshot) into the list; the incoming copy wins for ids present in both. */
@@ -146,8 +273,8 @@ export function mergeThreads(
 ): ThreadSummary[] {
   const byId = new Map<number, ThreadSummary>();
   for (const t of list) byId.set(t.id, t);
-  for (const t of page) byId.set(t.id, t);
-  return [...byId.values()].sort(byActivityDesc);
+  for (const t of page) byId.set(t.id, withReadState(t, byId.get(t.id)));
+  return [...byId.values()].sort(compareThreads);
 }
 
 /** Append messages not yet present (by id), keeping the existing order first. */

@@ -5,13 +5,29 @@ import type { ThreadSummary } from '../../server/schemas/api.ts';
 export type {
   Address,
   Health,
+  Me,
   Message,
+  MessageHtmlInfo,
+  Note,
   Release,
+  ReleaseStats,
+  SearchResults,
+  ThreadCounts,
   ThreadDetail,
   ThreadList,
+  ThreadListQuery,
+  ThreadPatchBody,
+  ThreadPriority,
   ThreadSummary,
+  ThreadView,
+  UiLanguage,
   User,
 } from '../../server/schemas/api.ts';
-export type { ClientMessage, ServerMessage, SyncProgress } from '../../server/schemas/realtime.ts';
+export type {
+  ClientMessage,
+  PresenceViewer,
+  ServerMessage,
+  SyncProgress,
+} from '../../server/schemas/realtime.ts';
 
 export type ThreadStatus = ThreadSummary['status'];

@@ -1,14 +1,6 @@
-import { useApp } from '../context.ts';
+import { useApp, useT } from '../context.ts';
+import type { MessageKey } from '../i18n/index.ts';
 import type { ConnectionState } from '../store.ts';
-
-const TEXT: Record<ConnectionState, string> = {
-  idle: 'Starting…',
-  connecting: 'Connecting…',
-  live: 'Live',
-  reconnecting: 'Reconnecting…',
-  offline: 'Offline',
-  stopped: 'Disconnected',
-};
 
 const HINT: Record<ConnectionState, string> = {
   idle: '',
@@ -21,6 +13,7 @@ const HINT: Record<ConnectionState, string> = {
 
 export function ConnectionStatus() {
   const { store } = useApp();
+  const t = useT();
   const state = store.connection.value;
   return (
     <span
@@ -31,7 +24,20 @@ export function ConnectionStatus() {
       title={HINT[state]}
     >
       <span class="conn-dot" aria-hidden="true" />
-      {TEXT[state]}
+      {t(`conn.${state}` as MessageKey)}
     </span>
+  );
+}
+
+/** Says plainly when live updates stopped, so nobody trusts a stale list. */
+export function ConnectionBanner() {
+  const { store } = useApp();
+  const t = useT();
+  const state = store.connection.value;
+  if (state !== 'reconnecting' && state !== 'offline') return null;
+  return (
+    <section class="banner banner-warn" role="status" data-testid="disconnected-banner">
+      <p>{t(state === 'offline' ? 'conn.bannerOffline' : 'conn.banner')}</p>
+    </section>
   );
 }

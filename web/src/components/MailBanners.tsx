@@ -57,6 +57,16 @@ export function SyncSummary() {
       {boxes.map((m) => (
         <span class={`sync-item sync-${m.state}`} key={m.address} title={m.address}>
           {syncText(m.state, m.fetched, m.total)}
+          {m.state === 'backfill' && (
+            // A long first sync shows how far it got; without a total it is an indeterminate bar.
+            <progress
+              class="sync-progress"
+              data-testid="sync-progress"
+              max={m.total ?? undefined}
+              value={m.total ? (m.fetched ?? 0) : undefined}
+              aria-label={syncText(m.state, m.fetched, m.total)}
+            />
+          )}
         </span>
       ))}
     </span>

@@ -1,12 +1,16 @@
 import { useEffect, useRef } from 'preact/hooks';
-import { useApp } from '../context.ts';
+import { useApp, useT } from '../context.ts';
 import { absoluteTime, safeHttpUrl } from '../format.ts';
+import { Avatars } from './Avatars.tsx';
+import { Composer } from './composer/Composer.tsx';
 import { MessageItem } from './MessageItem.tsx';
-import { ReleasePicker } from './ReleasePicker.tsx';
+import { NotesPanel } from './NotesPanel.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
+import { ThreadActions } from './ThreadActions.tsx';
 
 export function ThreadDetail() {
   const app = useApp();
+  const t = useT();
   const d = app.store.detail.value;
   const headingRef = useRef<HTMLHeadingElement>(null);
   const threadId = d?.threadId;
@@ -18,25 +22,34 @@ export function ThreadDetail() {
 
   if (!d) {
     return (
-      <section class="detail-pane detail-empty" aria-label="Enquiry">
-        <p>Select an enquiry to read it.</p>
+      <section class="detail-pane detail-empty" aria-label={t('detail.select')}>
+        <p>{t('detail.select')}</p>
       </section>
     );
   }
 
-  const t = d.thread;
-  const releaseUrl = t?.release ? safeHttpUrl(t.release.url) : null;
+  const th = d.thread;
+  const releaseUrl = th?.release ? safeHttpUrl(th.release.url) : null;
+  // A message can only be split off when the thread would keep at least one.
+  const canSplit = d.messages.length > 1;
   return (
     <section
       class="detail-pane"
       data-testid="thread-detail"
+      data-thread-id={d.threadId}
       aria-labelledby="detail-title"
       aria-busy={d.status === 'loading'}
     >
       <header class="detail-head">
-        <button type="button" class="btn btn-quiet detail-close" onClick={() => app.closeThread()}>
-          <span aria-hidden="true">←</span> All enquiries
-        </button>
+        <div class="detail-topline">
+          <button type="button" class="btn btn-quiet detail-close" onClick={() => app.closeThread()}>
+            <span aria-hidden="true" class="back-arrow">
+              ←
+            </span>{' '}
+            {t('detail.back')}
+          </button>
+          <Avatars threadId={d.threadId} />
+        </div>
         <h2
           id="detail-title"
           class="detail-title"
@@ -45,77 +58,87 @@ export function ThreadDetail() {
           ref={headingRef}
           data-testid="detail-subject"
         >
-          {t ? t.subject || '(no subject)' : 'Loading…'}
+          {th ? th.subject || t('list.noSubject') : t('common.loading')}
         </h2>
-        {t && (
+        {th && (
           <p class="detail-meta">
-            <StatusBadge status={t.status} />
-            {t.correspondent && (
+            <StatusBadge status={th.status} />
+            {th.correspondent && (
               <span class="detail-who">
-                {t.correspondent.name && <bdi dir="auto">{t.correspondent.name}</bdi>}{' '}
+                {th.correspondent.name && <bdi dir="auto">{th.correspondent.name}</bdi>}{' '}
                 <span class="addr">
-                  &lt;<bdi>{t.correspondent.email}</bdi>&gt;
+                  &lt;<bdi>{th.correspondent.email}</bdi>&gt;
                 </span>
               </span>
             )}
-            {t.release && (
+            {th.assignee && (
+              <span class="row-assignee" data-testid="detail-assignee">
+                {t('actions.assignee')}: <bdi dir="auto">{th.assignee.name}</bdi>
+              </span>
+            )}
+            {th.release && (
               <span class="row-release">
-                About:{' '}
+                {t('detail.about')}{' '}
                 {releaseUrl ? (
                   <a href={releaseUrl} target="_blank" rel="noopener noreferrer" dir="auto">
-                    {t.release.title}
+                    {th.release.title}
                   </a>
                 ) : (
-                  <bdi dir="auto">{t.release.title}</bdi>
+                  <bdi dir="auto">{th.release.title}</bdi>
                 )}
-                {t.match && (
+                {th.match && (
                   <span class="match-reason" data-testid="match-reason">
                     {' '}
-                    — <bdi dir="auto">{t.match.reason}</bdi> ({Math.round(t.match.confidence * 100)}%)
+                    — <bdi dir="auto">{th.match.reason}</bdi> ({Math.round(th.match.confidence * 100)}%)
                   </span>
                 )}
               </span>
             )}
-            {t.deadline ? (
+            {th.deadline ? (
               <span class="row-release" data-testid="thread-deadline">
-                Deadline: <time dateTime={t.deadline}>{absoluteTime(t.deadline)}</time>
+                {t('detail.deadline')} <time dateTime={th.deadline}>{absoluteTime(th.deadline)}</time>
               </span>
             ) : (
-              t.deadlineSuggestion && (
+              th.deadlineSuggestion && (
                 <span class="row-release" data-testid="deadline-suggestion">
-                  Suggested deadline:{' '}
-                  <time dateTime={t.deadlineSuggestion.at}>{absoluteTime(t.deadlineSuggestion.at)}</time>{' '}
+                  {t('detail.suggestedDeadline')}{' '}
+                  <time dateTime={th.deadlineSuggestion.at}>{absoluteTime(th.deadlineSuggestion.at)}</time>{' '}
                   <span class="match-reason">
-                    (from “<bdi dir="auto">{t.deadlineSuggestion.text}</bdi>”)
+                    (<bdi dir="auto">{t('detail.from', { text: th.deadlineSuggestion.text })}</bdi>)
                   </span>
                 </span>
               )
             )}
-            {!t.release && t.match && (
+            {!th.release && th.match && (
               <span class="row-release match-none" data-testid="match-reason">
-                Not linked to a release: <bdi dir="auto">{t.match.reason}</bdi>
+                {t('detail.notLinked')} <bdi dir="auto">{th.match.reason}</bdi>
               </span>
             )}
-            <ReleasePicker thread={t} />
           </p>
         )}
+        {th && <ThreadActions thread={th} />}
       </header>
 
       {d.status === 'error' && (
         <div class="inline-error" role="alert">
           <span>{d.error}</span>
           <button type="button" class="btn btn-quiet" onClick={() => void app.openThread(d.threadId)}>
-            Retry
+            {t('common.retry')}
           </button>
         </div>
       )}
-      {d.status === 'loading' && d.messages.length === 0 && <p class="placeholder">Loading messages…</p>}
+      {d.status === 'loading' && d.messages.length === 0 && (
+        <p class="placeholder">{t('detail.loadingMessages')}</p>
+      )}
 
       <div class="messages">
         {d.messages.map((m) => (
-          <MessageItem key={m.id} message={m} />
+          <MessageItem key={m.id} message={m} canSplit={canSplit} />
         ))}
       </div>
+      <Composer />
+
+      <NotesPanel threadId={d.threadId} notes={d.notes} />
     </section>
   );
 }

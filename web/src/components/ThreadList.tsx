@@ -1,21 +1,100 @@
-import { useApp } from '../context.ts';
+import { useSignal } from '@preact/signals';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useApp, useT } from '../context.ts';
 import { ThreadRow } from './ThreadRow.tsx';
 
+/** Every row has this height (CSS pins it), so the visible slice is plain arithmetic. */
+export const ROW_HEIGHT = 92;
+// Rows rendered beyond the viewport on each side, so fast scrolling shows no gaps.
+const OVERSCAN = 6;
+// Start fetching the next page this many rows before the end.
+const PREFETCH_ROWS = 30;
+
+/**
+ * The enquiry list, virtualised: only the rows in view (and a few around them) are in the DOM,
+ * so 10,000 threads render and update as fast as 50.
+ */
 export function ThreadList() {
   const app = useApp();
+  const t = useT();
   const { store } = app;
   const threads = store.threads.value;
   const state = store.listState.value;
   const selected = store.selectedId.value;
   const fresh = store.fresh.value;
+  const now = store.now.value;
+  const scroller = useRef<HTMLDivElement>(null);
+  const scrollTop = useSignal(0);
+  const viewport = useSignal(800);
+  const cursorId = store.cursorId.value ?? selected ?? threads[0]?.id ?? null;
 
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    viewport.value = el.clientHeight || 800;
+    const observer = new ResizeObserver(() => (viewport.value = el.clientHeight || 800));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [threads.length > 0]);
+
+  // Keep the keyboard cursor in view and focused, without stealing focus from an input.
+  useEffect(() => {
+    const el = scroller.current;
+    const id = store.cursorId.value;
+    if (!el || id === null) return;
+    const index = threads.findIndex((x) => x.id === id);
+    if (index === -1) return;
+    const top = index * ROW_HEIGHT;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight)
+      el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
+    scrollTop.value = el.scrollTop;
+    const active = document.activeElement;
+    const typing =
+      active instanceof HTMLElement &&
+      active.closest('input, textarea, select, [contenteditable="true"], iframe');
+    if (!typing && !store.helpOpen.value) {
+      requestAnimationFrame(() =>
+        el.querySelector<HTMLElement>(`[data-thread-id="${id}"] .row-button`)?.focus({ preventScroll: true }),
+      );
+    }
+  }, [store.cursorId.value]);
+
+  const total = threads.length;
+  const start = Math.max(0, Math.floor(scrollTop.value / ROW_HEIGHT) - OVERSCAN);
+  const end = Math.min(total, Math.ceil((scrollTop.value + viewport.value) / ROW_HEIGHT) + OVERSCAN);
+
+  useEffect(() => {
+    if (
+      end >= total - PREFETCH_ROWS &&
+      store.nextCursor.value &&
+      !store.loadingMore.value &&
+      state === 'ready'
+    )
+      void app.loadMore();
+  }, [end, total, state]);
+
+  let frame = 0;
+  const onScroll = () => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (scroller.current) scrollTop.value = scroller.current.scrollTop;
+    });
+  };
+
+  const filtered = Object.keys(store.filter.value).length > 1 || store.filter.value.view !== 'all';
   return (
     <section class="list-pane" aria-labelledby="list-title">
       <h2 id="list-title" class="pane-title">
-        Enquiries
-        {threads.length > 0 && (
-          <span class="pane-count">
-            {threads.length}
+        {t('list.title')}
+        {total > 0 && (
+          <span class="pane-count" data-testid="list-count" data-total={total}>
+            {store.counts.value &&
+            store.filter.value.view === 'all' &&
+            Object.keys(store.filter.value).length === 1
+              ? store.counts.value.views.all
+              : total}
             {store.nextCursor.value ? '+' : ''}
           </span>
         )}
@@ -25,46 +104,43 @@ export function ThreadList() {
         <div class="inline-error" role="alert">
           <span>{store.listError.value}</span>
           <button type="button" class="btn btn-quiet" onClick={() => void app.retryList()}>
-            Retry
+            {t('common.retry')}
           </button>
         </div>
       )}
 
-      {threads.length > 0 ? (
-        <ul class="rows" data-testid="thread-list">
-          {threads.map((t) => (
-            <ThreadRow
-              key={t.id}
-              thread={t}
-              selected={t.id === selected}
-              fresh={fresh.has(t.id)}
-              onOpen={(id) => void app.openThread(id)}
-            />
-          ))}
-        </ul>
+      {total > 0 ? (
+        <div class="rows-scroll" ref={scroller} onScroll={onScroll} data-testid="thread-scroller">
+          <ul
+            class="rows"
+            data-testid="thread-list"
+            aria-label={t('list.title')}
+            style={{ paddingBlockStart: `${start * ROW_HEIGHT}px`, blockSize: `${total * ROW_HEIGHT}px` }}
+          >
+            {threads.slice(start, end).map((th, i) => (
+              <ThreadRow
+                key={th.id}
+                thread={th}
+                position={start + i + 1}
+                total={total}
+                selected={th.id === selected}
+                cursor={th.id === cursorId}
+                fresh={fresh.has(th.id)}
+                now={now}
+                onOpen={(id) => void app.openThread(id)}
+              />
+            ))}
+          </ul>
+        </div>
       ) : state === 'ready' ? (
         <div class="empty" data-testid="empty-state">
-          <p class="empty-title">No enquiries yet</p>
-          <p>New mail from journalists appears here as soon as it arrives.</p>
+          <p class="empty-title">{t('list.empty')}</p>
+          <p>{filtered ? t('list.emptyFiltered') : t('list.emptyHint')}</p>
         </div>
       ) : state === 'error' ? null : (
         <p class="placeholder" aria-busy="true">
-          Loading enquiries…
+          {t('list.loading')}
         </p>
-      )}
-
-      {store.nextCursor.value && threads.length > 0 && (
-        <div class="load-more">
-          <button
-            type="button"
-            class="btn"
-            data-testid="load-more"
-            disabled={store.loadingMore.value}
-            onClick={() => void app.loadMore()}
-          >
-            {store.loadingMore.value ? 'Loading…' : 'Load more'}
-          </button>
-        </div>
       )}
     </section>
   );

@@ -1,4 +1,23 @@
-import type { Health, Release, ThreadDetail, ThreadList, ThreadSummary, User } from '../types.ts';
+import { filterQuery, type ListFilter } from '../filter.ts';
+import type { StaffUser } from '../store.ts';
+import type {
+  Health,
+  Me,
+  MessageHtmlInfo,
+  Note,
+  Release,
+  ReleaseStats,
+  SearchResults,
+  ThreadCounts,
+  ThreadDetail,
+  ThreadList,
+  ThreadPatchBody,
+  ThreadSummary,
+  UiLanguage,
+  User,
+} from '../types.ts';
+
+const id = (n: number): string => encodeURIComponent(String(n));
 
 /** Every failed call becomes one of these; `message` is fit to show a person. */
 export class ApiError extends Error {
@@ -26,7 +45,7 @@ export function createApi(opts: ApiOptions = {}) {
   async function request<T>(
     method: string,
     path: string,
-    { body, expectAuth = true }: { body?: unknown; expectAuth?: boolean } = {},
+    { body, expectAuth = true, signal }: { body?: unknown; expectAuth?: boolean; signal?: AbortSignal } = {},
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     // Only send a content type with a body: Fastify rejects an empty body declared as JSON.
@@ -38,7 +57,9 @@ export function createApi(opts: ApiOptions = {}) {
         headers,
         credentials: 'same-origin',
         body: body === undefined ? null : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal
+          ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+          : AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       const timedOut = err instanceof DOMException && err.name === 'TimeoutError';
@@ -86,10 +107,64 @@ export function createApi(opts: ApiOptions = {}) {
     health(): Promise<Health> {
       return request<Health>('GET', '/api/health', { expectAuth: false });
     },
-    threads(params: { limit?: number; cursor?: string | null } = {}): Promise<ThreadList> {
-      const q = new URLSearchParams({ limit: String(params.limit ?? 50) });
+    threads(
+      params: { limit?: number; cursor?: string | null; filter?: ListFilter } = {},
+    ): Promise<ThreadList> {
+      const q = new URLSearchParams({
+        limit: String(params.limit ?? 50),
+        ...(params.filter ? filterQuery(params.filter) : {}),
+      });
       if (params.cursor) q.set('cursor', params.cursor);
       return request<ThreadList>('GET', `/api/threads?${q.toString()}`);
+    },
+    counts(): Promise<ThreadCounts> {
+      return request<ThreadCounts>('GET', '/api/threads/counts');
+    },
+    patchThread(threadId: number, body: ThreadPatchBody): Promise<ThreadSummary> {
+      return request<ThreadSummary>('PATCH', `/api/threads/${id(threadId)}`, { body });
+    },
+    claim(threadId: number): Promise<ThreadSummary> {
+      return request<ThreadSummary>('POST', `/api/threads/${id(threadId)}/claim`, { body: {} });
+    },
+    setDeadline(threadId: number, deadline: string | null): Promise<ThreadSummary> {
+      return request<ThreadSummary>('PUT', `/api/threads/${id(threadId)}/deadline`, { body: { deadline } });
+    },
+    addNote(threadId: number, body: string): Promise<Note> {
+      return request<Note>('POST', `/api/threads/${id(threadId)}/notes`, { body: { body } });
+    },
+    markRead(threadId: number): Promise<{ threadId: number; readAt: string }> {
+      return request('POST', `/api/threads/${id(threadId)}/read`, { body: {} });
+    },
+    merge(threadId: number, intoThreadId: number): Promise<unknown> {
+      return request('POST', `/api/threads/${id(threadId)}/merge`, { body: { intoThreadId } });
+    },
+    split(messageId: number): Promise<{ thread?: ThreadSummary } | ThreadSummary> {
+      return request('POST', `/api/messages/${id(messageId)}/split`, { body: {} });
+    },
+    search(q: string, signal?: AbortSignal): Promise<SearchResults> {
+      const params = new URLSearchParams({ q, limit: '20' });
+      return request<SearchResults>('GET', `/api/search?${params.toString()}`, signal ? { signal } : {});
+    },
+    users(): Promise<{ users: StaffUser[] }> {
+      return request<{ users: StaffUser[] }>('GET', '/api/users');
+    },
+    me(): Promise<Me> {
+      return request<Me>('GET', '/api/me');
+    },
+    setLanguage(language: UiLanguage): Promise<Me> {
+      return request<Me>('PATCH', '/api/me', { body: { language } });
+    },
+    releaseStats(): Promise<ReleaseStats> {
+      return request<ReleaseStats>('GET', '/api/releases/stats');
+    },
+    htmlInfo(messageId: number): Promise<MessageHtmlInfo> {
+      return request<MessageHtmlInfo>('GET', `/api/messages/${id(messageId)}/html-info`);
+    },
+    allowImagesFrom(address: string): Promise<void> {
+      return request<void>('POST', '/api/image-senders', { body: { address } });
+    },
+    blockImagesFrom(address: string): Promise<void> {
+      return request<void>('DELETE', '/api/image-senders', { body: { address } });
     },
     releases(): Promise<{ releases: Release[] }> {
       return request<{ releases: Release[] }>('GET', '/api/releases');

@@ -1,6 +1,7 @@
 import { batch } from '@preact/signals';
-import { appendMessages, mergeMailbox, upsertThread, type Store } from '../store.ts';
-import type { ServerMessage } from '../types.ts';
+import { matchesFilter } from '../filter.ts';
+import { appendMessages, mergeMailbox, removeThread, upsertThread, type Store } from '../store.ts';
+import type { ServerMessage, ThreadSummary } from '../types.ts';
 
 type Sequenced = Extract<ServerMessage, { seq: number }>;
 type DomainMessage = Exclude<Sequenced, { type: 'hello' } | { type: 'reload' }>;
@@ -14,6 +15,12 @@ export interface EventSinkDeps {
   loadSnapshot(): Promise<void>;
   /** Opens a thread in the detail pane (used when the open thread was merged into another). */
   openThread(id: number): void;
+  /** After every hello: the server forgot this socket's presence, so it is sent again. */
+  onHello?(): void;
+  /** A thread changed: sidebar counts are stale (the caller refreshes them, debounced). */
+  onThreadsChanged?(): void;
+  /** A new enquiry arrived live (desktop notification, when the officer opted in). */
+  onNewThread?(thread: ThreadSummary): void;
 }
 
 export interface EventSink {
@@ -32,7 +39,14 @@ export interface EventSink {
  *   snapshot may or may not already contain them; upserts are idempotent, so replaying is safe,
  *   while applying them *before* the snapshot landed could be overwritten by older data.
  */
-export function createEventSink({ store, loadSnapshot, openThread }: EventSinkDeps): EventSink {
+export function createEventSink({
+  store,
+  loadSnapshot,
+  openThread,
+  onHello,
+  onThreadsChanged,
+  onNewThread,
+}: EventSinkDeps): EventSink {
   let queued: DomainMessage[] | null = null;
   let inFlight: Promise<void> | null = null;
   let again = false;
@@ -63,15 +77,58 @@ export function createEventSink({ store, loadSnapshot, openThread }: EventSinkDe
     })();
   }
 
+  /** Whether a changed thread belongs in the filtered list on screen. */
+  function belongs(thread: ThreadSummary): boolean {
+    const families = new Map(store.releases.value.map((r) => [r.id, r.familyId]));
+    return matchesFilter(thread, store.filter.value, {
+      meId:
+        store.me.value?.id ?? (store.session.value.kind === 'signed-in' ? store.session.value.user.id : null),
+      now: Date.now(),
+      familyOf: (id) => families.get(id),
+    });
+  }
+
   function applyDomain(msg: DomainMessage): void {
     switch (msg.type) {
       case 'thread.created':
       case 'thread.updated': {
         const before = store.threads.value.find((t) => t.id === msg.thread.id);
-        store.threads.value = upsertThread(store.threads.value, msg.thread);
-        if (!before || before.lastActivityAt !== msg.thread.lastActivityAt) store.flash(msg.thread.id);
+        if (belongs(msg.thread)) {
+          store.threads.value = upsertThread(store.threads.value, msg.thread);
+          if (!before || before.lastActivityAt !== msg.thread.lastActivityAt) store.flash(msg.thread.id);
+        } else {
+          store.threads.value = removeThread(store.threads.value, msg.thread.id);
+        }
         const d = store.detail.value;
-        if (d && d.threadId === msg.thread.id) store.detail.value = { ...d, thread: msg.thread };
+        if (d && d.threadId === msg.thread.id) {
+          // Events carry no per-officer read time: keep ours.
+          const readAt = msg.thread.readAt ?? d.thread?.readAt;
+          store.detail.value = {
+            ...d,
+            thread: { ...msg.thread, ...(readAt !== undefined ? { readAt } : {}) },
+          };
+        }
+        onThreadsChanged?.();
+        if (msg.type === 'thread.created') onNewThread?.(msg.thread);
+        return;
+      }
+      case 'note.created': {
+        const d = store.detail.value;
+        if (d && d.threadId === msg.threadId && !d.notes.some((n) => n.id === msg.note.id)) {
+          store.detail.value = { ...d, notes: [...d.notes, msg.note] };
+        }
+        return;
+      }
+      case 'reply.status': {
+        const d = store.detail.value;
+        if (d && d.threadId === msg.threadId && msg.reply.messageRowId !== null) {
+          store.detail.value = {
+            ...d,
+            messages: d.messages.map((m) =>
+              m.id === msg.reply.messageRowId ? { ...m, reply: msg.reply } : m,
+            ),
+          };
+        }
         return;
       }
       case 'message.created': {
@@ -93,7 +150,8 @@ export function createEventSink({ store, loadSnapshot, openThread }: EventSinkDe
         return;
       }
       case 'thread.merged': {
-        store.threads.value = store.threads.value.filter((t) => t.id !== msg.threadId);
+        store.threads.value = removeThread(store.threads.value, msg.threadId);
+        onThreadsChanged?.();
         // The conversation the user was reading lives on under another id: follow it there.
         // Either way the surviving thread's detail gained messages that came without events.
         const open = store.detail.value?.threadId;
@@ -119,7 +177,31 @@ export function createEventSink({ store, loadSnapshot, openThread }: EventSinkDe
     switch (msg.type) {
       case 'pong':
         return;
+      case 'presence': {
+        // Ephemeral and unsequenced: the newest message about a thread is the truth.
+        const next = new Map(store.presence.value);
+        if (msg.viewers.length === 0) next.delete(msg.threadId);
+        else next.set(msg.threadId, msg.viewers);
+        store.presence.value = next;
+        return;
+      }
+      case 'thread.read': {
+        // This officer read the thread in another tab.
+        const t = store.threads.value.find((x) => x.id === msg.threadId);
+        if (t)
+          store.threads.value = store.threads.value.map((x) =>
+            x.id === msg.threadId ? { ...x, readAt: msg.readAt } : x,
+          );
+        const d = store.detail.value;
+        if (d?.thread && d.threadId === msg.threadId)
+          store.detail.value = { ...d, thread: { ...d.thread, readAt: msg.readAt } };
+        onThreadsChanged?.();
+        return;
+      }
       case 'hello': {
+        // Presence from before a reconnect is stale; the server re-sends who is where.
+        store.presence.value = new Map();
+        onHello?.();
         const last = store.lastSeq;
         // No history, or the server's log is behind us (its database was reset): start over.
         if (last === null || msg.seq < last) {

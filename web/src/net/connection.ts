@@ -25,6 +25,8 @@ export interface Connection {
   start(): void;
   /** Deliberate close: no reconnect. */
   close(): void;
+  /** Sends when the socket is open; otherwise dropped (presence is re-sent after every hello). */
+  send(msg: ClientMessage): void;
 }
 
 export function defaultSocketUrl(since: number | null): string {
@@ -192,5 +194,6 @@ export function createConnection(opts: ConnectionOptions): Connection {
       if (stopped) return;
       stop();
     },
+    send,
   };
 }

@@ -1,0 +1,238 @@
+/**
+ * The triage board in real Chromium against the real server: two officers in two browser contexts
+ * (one assigns, the other sees it live; presence), keyboard triage (j/k/o/e, ?), an Arabic message
+ * laid out right to left (screenshot kept under test-artifacts/), the Arabic interface switching the
+ * whole layout to RTL, search as you type, and notes arriving live.
+ */
+import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser } from '../../server/commands/users.ts';
+import { startTestApp, type TestApp } from '../support/app.ts';
+import { browserAvailable, launchBrowser } from '../support/browser.ts';
+
+const DIST_INDEX = fileURLToPath(new URL('../../web/dist/index.html', import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const UI_MS = 10_000;
+
+const ARABIC_SUBJECT = 'طلب مقابلة حول خطة المياه';
+const ARABIC_BODY = 'مرحباً، نود إجراء مقابلة مع المتحدث الرسمي حول خطة المياه الجديدة قبل يوم الخميس.';
+const OFFICER_B = { email: 'rania@newsdesk.test', name: 'Rania Haddad', password: 'another long passphrase' };
+
+function mail(n: number, subject: string, body: string, from = `reporter${n}@paper${n}.test`): string {
+  return [
+    `From: Reporter ${n} <${from}>`,
+    'To: newsdesk@newsdesk.test',
+    `Subject: =?UTF-8?B?${Buffer.from(subject).toString('base64')}?=`,
+    `Message-ID: <triage-${n}@paper.test>`,
+    `Date: ${new Date(Date.now() - (10 - n) * 60_000).toUTCString()}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    body,
+    '',
+  ].join('\r\n');
+}
+
+const availability = browserAvailable();
+if (!availability.ok) console.log(`e2e triage board skipped: ${availability.reason}`);
+
+describe.skipIf(!availability.ok)('triage board in Chromium', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let a: Page;
+  let b: Page;
+  const problems: string[] = [];
+
+  async function signIn(email: string, password: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'en-GB' });
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_MS);
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text()))
+        problems.push(`console: ${msg.text()}`);
+    });
+    page.on('response', (res) => {
+      const expected = res.status() === 401 && new URL(res.url()).pathname === '/api/session';
+      if (res.status() >= 400 && !expected) problems.push(`${res.status()} ${res.url()}`);
+    });
+    await page.goto(app.url);
+    const form = page.getByTestId('login-form');
+    await form.getByLabel('Email').fill(email);
+    await form.getByLabel('Password').fill(password);
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('thread-row').first().waitFor();
+    return page;
+  }
+
+  const row = (page: Page, subject: string) =>
+    page
+      .getByTestId('thread-row')
+      .filter({ has: page.getByTestId('thread-subject').getByText(subject, { exact: true }) });
+
+  beforeAll(async () => {
+    if (!existsSync(DIST_INDEX)) throw new Error('web/dist/index.html is missing: run `npm run build` first');
+    app = await startTestApp();
+    await addUser(app.db, { ...OFFICER_B, role: 'staff' }, new Date());
+    await app.ingestRaw(
+      mail(1, 'Budget figures for 2027', 'Could you confirm the budget figures before 5pm?'),
+    );
+    await app.ingestRaw(mail(2, 'Harbour closure', 'When does the harbour reopen?'));
+    await app.ingestRaw(mail(3, ARABIC_SUBJECT, ARABIC_BODY, 'layla@alhadath.example'));
+    await app.ingestRaw(mail(4, 'Minister interview', 'Is the minister available on Thursday?'));
+    browser = await launchBrowser();
+    a = await signIn(app.admin.email, app.admin.password);
+    b = await signIn(OFFICER_B.email, OFFICER_B.password);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('shows unread enquiries in bold, with counts in the sidebar', async () => {
+    expect(await a.getByTestId('thread-row').count()).toBe(4);
+    expect(await row(a, 'Harbour closure').getAttribute('data-unread')).toBe('true');
+    const weight = await row(a, 'Harbour closure')
+      .getByTestId('thread-subject')
+      .evaluate((el) => Number(getComputedStyle(el).fontWeight));
+    expect(weight).toBeGreaterThanOrEqual(700);
+    await a.getByTestId('view-all').getByText('4').waitFor();
+    expect(await a.title()).toMatch(/^\(4\) /);
+  });
+
+  it('one officer assigns, the other sees it live; presence shows who is viewing', async () => {
+    await row(a, 'Harbour closure').getByRole('button').click();
+    await a.getByTestId('thread-detail').waitFor();
+    // Opening it marks it read for A only.
+    await expect.poll(() => row(a, 'Harbour closure').getAttribute('data-unread')).toBe('false');
+    expect(await row(b, 'Harbour closure').getAttribute('data-unread')).toBe('true');
+
+    // B sees A on the thread, in the list row and then inside the thread.
+    await row(b, 'Harbour closure').getByTestId('presence-avatar').waitFor();
+    expect(await row(b, 'Harbour closure').getByTestId('presence-avatar').getAttribute('title')).toBe(
+      'Admin',
+    );
+    await row(b, 'Harbour closure').getByRole('button').click();
+    await b.getByTestId('thread-detail').getByTestId('presence-avatar').waitFor();
+    await a.getByTestId('thread-detail').getByTestId('presence-avatar').waitFor();
+
+    await a.getByTestId('assignee-select').selectOption({ label: OFFICER_B.name });
+    await row(b, 'Harbour closure').getByTestId('thread-assignee').getByText(OFFICER_B.name).waitFor();
+    await b.getByTestId('detail-assignee').getByText(OFFICER_B.name).waitFor();
+
+    // Mine for B now holds exactly that thread.
+    await b.getByTestId('view-mine').click();
+    await expect.poll(() => b.getByTestId('thread-row').count()).toBe(1);
+    await b.getByTestId('view-all').click();
+    await expect.poll(() => b.getByTestId('thread-row').count()).toBe(4);
+  });
+
+  it('notes and status changes reach the other screen live', async () => {
+    await a.getByTestId('note-input').fill('Asked the port authority; answer by noon.');
+    await a.getByTestId('note-add').click();
+    await b.getByTestId('note').getByText('Asked the port authority').waitFor();
+    await b.getByTestId('status-select').selectOption('waiting');
+    await a
+      .getByTestId('thread-detail')
+      .locator('[data-testid="thread-status"][data-status="waiting"]')
+      .waitFor();
+  });
+
+  it('works from the keyboard: j/k move, o opens, e closes, ? shows the shortcuts', async () => {
+    await a.keyboard.press('Escape');
+    await a.getByTestId('thread-detail').waitFor({ state: 'detached' });
+    await a.locator('body').click({ position: { x: 5, y: 5 } });
+    await a.keyboard.press('j');
+    await a.keyboard.press('j');
+    await a.keyboard.press('k');
+    const cursorRow = a.locator('.row.is-cursor');
+    const cursorId = await cursorRow.getAttribute('data-thread-id');
+    // The cursor row has visible keyboard focus.
+    await expect
+      .poll(() =>
+        a.evaluate(() => document.activeElement?.closest('[data-thread-id]')?.getAttribute('data-thread-id')),
+      )
+      .toBe(cursorId);
+    await a.keyboard.press('o');
+    await a.locator(`[data-testid="thread-detail"][data-thread-id="${cursorId}"]`).waitFor();
+    await a.keyboard.press('e');
+    await a
+      .locator(`[data-testid="thread-row"][data-thread-id="${cursorId}"] [data-status="closed"]`)
+      .waitFor();
+    // The other officer's list follows.
+    await b
+      .locator(`[data-testid="thread-row"][data-thread-id="${cursorId}"] [data-status="closed"]`)
+      .waitFor();
+    await a.keyboard.press('?');
+    await a.getByTestId('help-overlay').waitFor();
+    await a.keyboard.press('Escape');
+    await a.getByTestId('help-overlay').waitFor({ state: 'detached' });
+  });
+
+  it('searches as you type, with / to focus the box', async () => {
+    await a.locator('body').click({ position: { x: 5, y: 5 } });
+    await a.keyboard.press('/');
+    expect(await a.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('search-input');
+    await a.keyboard.type('minister');
+    await a.getByTestId('search-result').filter({ hasText: 'Minister interview' }).waitFor();
+    await a.keyboard.press('Enter');
+    await a.getByTestId('detail-subject').getByText('Minister interview').waitFor();
+  });
+
+  it('lays out an Arabic message right to left (screenshot kept as an artefact)', async () => {
+    await row(a, ARABIC_SUBJECT).getByRole('button').click();
+    const text = a.getByTestId('thread-detail').getByTestId('message-text').first();
+    await text.getByText('نود إجراء مقابلة', { exact: false }).waitFor();
+    expect(await text.getAttribute('dir')).toBe('auto');
+    expect(await text.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
+    expect(await a.getByTestId('detail-subject').evaluate((el) => getComputedStyle(el).direction)).toBe(
+      'rtl',
+    );
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await a.screenshot({ path: `${ARTIFACTS}arabic-message.png` });
+  });
+
+  it('switches the whole interface to Arabic, right to left, and remembers it per officer', async () => {
+    await b.getByTestId('language-toggle').click();
+    await b.waitForFunction(
+      () => document.documentElement.dir === 'rtl' && document.documentElement.lang === 'ar',
+    );
+    await b.getByTestId('view-all').getByText('كل الاستفسارات').waitFor();
+    // The sidebar moved to the right-hand side of the window.
+    const box = await b.getByTestId('sidebar').boundingBox();
+    expect(box!.x).toBeGreaterThan(700);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await b.screenshot({ path: `${ARTIFACTS}arabic-interface.png` });
+    // Per officer: B's choice is stored, A stays in English.
+    await expect
+      .poll(
+        async () =>
+          (
+            await app.app.inject({
+              url: '/api/me',
+              headers: {
+                cookie: await b
+                  .context()
+                  .cookies()
+                  .then((c) => c.map((x) => `${x.name}=${x.value}`).join('; ')),
+              },
+            })
+          ).json().language,
+      )
+      .toBe('ar');
+    await b.reload();
+    await b.waitForFunction(() => document.documentElement.dir === 'rtl');
+    expect(await a.evaluate(() => document.documentElement.dir)).toBe('ltr');
+    await b.getByTestId('language-toggle').click();
+    await b.waitForFunction(() => document.documentElement.dir === 'ltr');
+  });
+
+  it('raised no page errors, console errors or failed requests', () => {
+    expect(problems).toEqual([]);
+  });
+});
