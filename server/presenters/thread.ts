@@ -293,5 +293,8 @@ export function presentThreadDetail(db: Reader, threadId: number) {
     messages: presentMessages(db, rows),
     notes: presentNotes(db, threadId),
     version: threadVersion(db, threadId),
+    mergedInto:
+      db.select({ mergedInto: threads.mergedInto }).from(threads).where(eq(threads.id, threadId)).get()
+        ?.mergedInto ?? null,
   };
 }

@@ -295,6 +295,8 @@ export const ThreadDetailSchema = Type.Object({
   // The newest event seq about this thread: a reply sends it back as `basedOnVersion` so one written
   // while a colleague replied or added a note is stopped for review.
   version: Type.Integer(),
+  // Set when this thread was merged into another: show that one instead.
+  mergedInto: Nullable(Type.Integer()),
 });
 export type ThreadDetail = Static<typeof ThreadDetailSchema>;
 

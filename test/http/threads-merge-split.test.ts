@@ -100,6 +100,11 @@ describe('merge and split', () => {
     ]);
     expect(detail.notes.map((n: { body: string }) => n.body)).toEqual(['same journalist, second address']);
     expect(await listedIds()).not.toContain(source);
+    const gone = (
+      await t.app.inject({ method: 'GET', url: `/api/threads/${source}`, headers: { cookie } })
+    ).json();
+    expect(gone).toMatchObject({ mergedInto: target, messages: [] });
+    expect(detail.mergedInto).toBeNull();
     // The merged-away thread takes no more actions.
     expect((await post(`/api/threads/${source}/notes`, { body: 'late' })).statusCode).toBe(409);
     expect((await post(`/api/threads/${source}/merge`, { intoThreadId: target })).statusCode).toBe(409);
