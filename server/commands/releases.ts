@@ -205,7 +205,13 @@ export function setThreadRelease(
       .run();
     return appendEvents(
       tx,
-      [{ type: 'thread.updated', thread: presentThread(tx, threadId)! }],
+      [
+        {
+          type: 'thread.updated',
+          thread: presentThread(tx, threadId)!,
+          actor: { id: actor.id, name: actor.name },
+        },
+      ],
       now,
       actor.id,
     );
