@@ -109,6 +109,42 @@ describe('presence and own-tab messages', () => {
     a.socket.terminate();
   });
 
+  it('relays staff actions to other officers live, naming who acted', async () => {
+    await t.ingestRaw(
+      [
+        'From: Li <li@wire.test>',
+        'To: newsdesk@newsdesk.test',
+        'Subject: Live action',
+        'Message-ID: <live-action@wire.test>',
+        'Date: Mon, 16 Nov 2026 10:00:00 +0000',
+        '',
+        'Text',
+        '',
+      ].join('\r\n'),
+    );
+    const threadId = (
+      t.db.$client.prepare("select id from threads where subject = 'Live action'").get() as { id: number }
+    ).id;
+    const watcher = await connect(t, omar);
+    await watcher.until((m) => m.type === 'hello');
+    await t.app.inject({ method: 'POST', url: `/api/threads/${threadId}/claim`, headers: { cookie: admin } });
+    await t.app.inject({
+      method: 'POST',
+      url: `/api/threads/${threadId}/notes`,
+      headers: { cookie: admin },
+      payload: { body: 'on it' },
+    });
+    const updated = await watcher.until((m) => m.type === 'thread.updated');
+    expect(updated).toMatchObject({
+      thread: { id: threadId, assignee: { id: adminId } },
+      actor: { id: adminId },
+    });
+    const note = await watcher.until((m) => m.type === 'note.created');
+    expect(note).toMatchObject({ threadId, note: { body: 'on it', author: { id: adminId } } });
+    expect(note.seq).toBeGreaterThan(updated.seq!);
+    watcher.socket.terminate();
+  });
+
   it("sends a read mark only to the reader's own sockets", async () => {
     await t.ingestRaw(
       [
