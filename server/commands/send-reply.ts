@@ -328,85 +328,148 @@ export async function createReply(
         ? 'held'
         : 'queued';
 
-    tx.insert(blobs).values({ sha256: rawSha256, size: raw.length, data: raw }).onConflictDoNothing().run();
-    const messageRow = tx
-      .insert(messages)
-      .values({
-        messageId,
-        contentHash: contentHashOf(raw),
-        rawSha256,
-        size: raw.length,
-        inReplyTo: parentId,
-        references,
-        fromAddress: replySettings.ownAddress,
-        fromName,
-        to: recipients.to.map((p) => ({ address: p.address, ...(p.name ? { name: p.name } : {}) })),
-        cc: recipients.cc.map((p) => ({ address: p.address, ...(p.name ? { name: p.name } : {}) })),
-        subject,
-        date: now,
-        text,
-        direction: 'out',
-        kind: 'human',
-        threadId: input.threadId,
-        createdAt: now,
-      })
-      .returning()
-      .get();
-    for (const ref of [...new Set([...(parentId ? [parentId] : []), ...references])])
-      tx.insert(messageRefs).values({ messageRowId: messageRow.id, refMessageId: ref }).run();
-    const fileRows = files.map((f) =>
-      tx
-        .insert(attachments)
-        .values({
-          messageRowId: messageRow.id,
-          sha256: f.sha256,
-          filename: f.filename,
-          contentType: f.contentType,
-          size: f.content.length,
-          disposition: 'attachment',
-        })
-        .returning()
-        .get(),
-    );
-    const row = tx
-      .insert(outbox)
-      .values({
-        kind: 'reply',
-        threadId: input.threadId,
-        messageRowId: messageRow.id,
-        authorUserId: input.author.id,
-        idempotencyKey: input.idempotencyKey,
-        messageId,
-        rawSha256,
-        envelopeFrom: replySettings.ownAddress,
-        recipients: [...recipients.to, ...recipients.cc].map((p) => p.address),
-        state,
-        sendAfter: new Date(now.getTime() + (state === 'held' ? replySettings.undoSeconds * 1000 : 0)),
-        sentCopy: replySettings.keepSentCopy ? 'pending' : 'not-wanted',
-        statusAfterSend: input.statusAfterSend ?? 'answered',
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .get();
-    tx.update(threads)
-      .set({
-        messageCount: sql`${threads.messageCount} + 1`,
-        lastActivityAt: sql`max(${threads.lastActivityAt}, ${now.getTime()})`,
-        updatedAt: now,
-      })
-      .where(eq(threads.id, input.threadId))
-      .run();
-
-    const reply = presentReply(tx, row.id)!;
-    const message = { ...toApiMessage(messageRow, fileRows), reply };
-    const domainEvents: DomainEvent[] = [
-      { type: 'message.created', threadId: input.threadId, message },
-      { type: 'reply.status', threadId: input.threadId, reply },
-      { type: 'thread.updated', thread: presentThread(tx, input.threadId)! },
-    ];
+    const stored = storeOutgoing(tx, {
+      kind: 'reply',
+      threadId: input.threadId,
+      author: input.author.id,
+      idempotencyKey: input.idempotencyKey,
+      messageId,
+      raw,
+      rawSha256,
+      parentId,
+      references,
+      from,
+      to: recipients.to,
+      cc: recipients.cc,
+      subject,
+      text,
+      files,
+      envelopeFrom: replySettings.ownAddress,
+      state,
+      sendAfter: new Date(now.getTime() + (state === 'held' ? replySettings.undoSeconds * 1000 : 0)),
+      keepSentCopy: replySettings.keepSentCopy,
+      statusAfterSend: input.statusAfterSend ?? 'answered',
+      now,
+    });
+    const { reply, domainEvents } = stored;
     return { created: true, reply, events: appendEvents(tx, domainEvents, now, input.author.id) };
   });
+}
+
+export interface OutgoingRecord {
+  kind: 'reply' | 'acknowledgement';
+  threadId: number;
+  author: number | null;
+  idempotencyKey: string;
+  messageId: string;
+  raw: Buffer;
+  rawSha256: string;
+  parentId: string | null;
+  references: string[];
+  from: Party;
+  to: Party[];
+  cc: Party[];
+  subject: string;
+  text: string;
+  files: { sha256: string; filename: string | null; contentType: string; content: Buffer }[];
+  /** '' is the null reverse-path (RFC 5321 §4.5.5) for automatic mail. */
+  envelopeFrom: string;
+  state: ReplyState;
+  sendAfter: Date;
+  keepSentCopy: boolean;
+  statusAfterSend: 'answered' | 'waiting';
+  now: Date;
+}
+
+/**
+ * Stores one outgoing message inside the caller's transaction: its bytes, the out message shown in
+ * the thread (so the journalist's answer finds it by Message-ID), and the outbox row.
+ */
+export function storeOutgoing(tx: Tx, o: OutgoingRecord): { reply: Reply; domainEvents: DomainEvent[] } {
+  const { now } = o;
+  tx.insert(blobs)
+    .values({ sha256: o.rawSha256, size: o.raw.length, data: o.raw })
+    .onConflictDoNothing()
+    .run();
+  const messageRow = tx
+    .insert(messages)
+    .values({
+      messageId: o.messageId,
+      contentHash: contentHashOf(o.raw),
+      rawSha256: o.rawSha256,
+      size: o.raw.length,
+      inReplyTo: o.parentId,
+      references: o.references,
+      fromAddress: o.from.address,
+      fromName: o.from.name,
+      to: o.to.map((p) => ({ address: p.address, ...(p.name ? { name: p.name } : {}) })),
+      cc: o.cc.map((p) => ({ address: p.address, ...(p.name ? { name: p.name } : {}) })),
+      subject: o.subject,
+      date: now,
+      text: o.text,
+      direction: 'out',
+      kind: o.kind === 'reply' ? 'human' : 'auto-reply',
+      kindReason: o.kind === 'reply' ? null : 'our automatic acknowledgement',
+      threadId: o.threadId,
+      createdAt: now,
+    })
+    .returning()
+    .get();
+  for (const ref of [...new Set([...(o.parentId ? [o.parentId] : []), ...o.references])])
+    tx.insert(messageRefs).values({ messageRowId: messageRow.id, refMessageId: ref }).run();
+  const fileRows = o.files.map((f) =>
+    tx
+      .insert(attachments)
+      .values({
+        messageRowId: messageRow.id,
+        sha256: f.sha256,
+        filename: f.filename,
+        contentType: f.contentType,
+        size: f.content.length,
+        disposition: 'attachment',
+      })
+      .returning()
+      .get(),
+  );
+  const row = tx
+    .insert(outbox)
+    .values({
+      kind: o.kind,
+      threadId: o.threadId,
+      messageRowId: messageRow.id,
+      authorUserId: o.author,
+      idempotencyKey: o.idempotencyKey,
+      messageId: o.messageId,
+      rawSha256: o.rawSha256,
+      envelopeFrom: o.envelopeFrom,
+      recipients: [...o.to, ...o.cc].map((p) => p.address),
+      state: o.state,
+      sendAfter: o.sendAfter,
+      sentCopy: o.keepSentCopy ? 'pending' : 'not-wanted',
+      statusAfterSend: o.statusAfterSend,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning()
+    .get();
+  tx.update(threads)
+    .set({
+      messageCount: sql`${threads.messageCount} + 1`,
+      lastActivityAt: sql`max(${threads.lastActivityAt}, ${now.getTime()})`,
+      updatedAt: now,
+    })
+    .where(eq(threads.id, o.threadId))
+    .run();
+  const reply = presentReply(tx, row.id)!;
+  const message = { ...toApiMessage(messageRow, fileRows), reply };
+  return {
+    reply,
+    domainEvents: [
+      { type: 'message.created', threadId: o.threadId, message },
+      { type: 'reply.status', threadId: o.threadId, reply },
+      { type: 'thread.updated', thread: presentThread(tx, o.threadId)! },
+    ],
+  };
 }
 
 function loadReply(tx: Tx, replyId: number): OutboxRow {
@@ -580,6 +643,8 @@ export function markReplySent(
       now,
     );
     if (!moved) return { reply: presentReply(tx, replyId)!, events: [] };
+    // An automatic acknowledgement is not an answer: the thread keeps its status.
+    if (row.kind !== 'reply') return statusEvents(tx, replyId, now, null);
     tx.update(threads)
       .set({
         status: row.statusAfterSend,

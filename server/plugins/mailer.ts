@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
+import { acknowledgeNewEnquiry } from '../commands/acknowledge.ts';
 import type { ReplySettings } from '../commands/send-reply.ts';
 import { OutboxWorker, type RetryPolicy } from '../mail/smtp/outbox-worker.ts';
 import { imapSentFolder, type SentFolder } from '../mail/smtp/sent-folder.ts';
@@ -11,6 +12,8 @@ declare module 'fastify' {
       worker: OutboxWorker;
       /** Null when replies cannot be sent (no SMTP server or no newsdesk address configured). */
       replySettings: ReplySettings | null;
+      /** Resolves once every acknowledgement started so far has been decided (and queued, if sent). */
+      acknowledgementsSettled(): Promise<void>;
     };
   }
 }
@@ -45,20 +48,45 @@ export default fp<MailerOptions>(
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.sentCopyRetryMs !== undefined ? { sentCopyRetryMs: options.sentCopyRetryMs } : {}),
     });
+    const replySettings =
+      send && config.address
+        ? {
+            ownAddress: config.address,
+            officeName: config.officeName,
+            undoSeconds: config.undoSeconds,
+            keepSentCopy: sentFolder !== null,
+          }
+        : null;
+    // Acknowledgements are a side effect of a new enquiry's event, after its commit.
+    const pending = new Set<Promise<void>>();
     app.decorate('mailer', {
       worker,
-      replySettings:
-        send && config.address
-          ? {
-              ownAddress: config.address,
-              officeName: config.officeName,
-              undoSeconds: config.undoSeconds,
-              keepSentCopy: sentFolder !== null,
-            }
-          : null,
+      replySettings,
+      acknowledgementsSettled: async () => {
+        await Promise.all(pending);
+      },
     });
+    const unsubscribe = replySettings
+      ? app.bus.subscribe((event) => {
+          if (event.type !== 'thread.created' || event.actor) return;
+          const work = acknowledgeNewEnquiry(app.db, event.thread.id, replySettings, app.now()).then(
+            (outcome) => {
+              if (!outcome.sent) return;
+              app.bus.publish(outcome.events);
+              worker.wake();
+            },
+            (err: unknown) => app.log.error({ err, threadId: event.thread.id }, 'acknowledgement failed'),
+          );
+          pending.add(work);
+          void work.finally(() => pending.delete(work));
+        })
+      : () => undefined;
     app.addHook('onReady', async () => worker.start());
-    app.addHook('preClose', async () => worker.stop());
+    app.addHook('preClose', async () => {
+      unsubscribe();
+      await Promise.all(pending);
+      await worker.stop();
+    });
   },
   { name: 'mailer', dependencies: ['db'] },
 );

@@ -177,6 +177,7 @@ describe.skipIf(!available.ok)('replies through Postfix into the journalist mail
         { user: NEWSDESK, password: 'newsdesk-pass' },
         { user: JOURNALIST.address, password: 'sam-pass' },
         { user: ATTACKER, password: 'attacker-pass' },
+        { user: 'lina@press.test', password: 'lina-pass' },
       ],
     });
     relay = await smtpRelay(stack.smtpPort);
@@ -533,5 +534,26 @@ describe.skipIf(!available.ok)('replies through Postfix into the journalist mail
     const sent = await folderSources(stack, NEWSDESK, 'Sent');
     expect(withMessageId(sent, one.id)).toHaveLength(1);
     expect(withMessageId(sent, two.id)).toHaveLength(1);
+  });
+
+  it('an automatic acknowledgement arrives with a null sender and automatic headers, thread left new (L-08)', async () => {
+    nd.db.$client
+      .prepare("insert into settings (key, value, updated_at) values ('acknowledgement', ?, 0)")
+      .run(JSON.stringify({ enabled: true }));
+    const lina = { name: 'Lina', address: 'lina@press.test' };
+    const { threadId } = await enquiry('Request for comment', lina);
+    await stack.waitForDelivery(lina.address, 1);
+    const [ack] = await folderSources(stack, lina.address);
+    const headers = readRawHeaders(ack!);
+    // Postfix records the envelope sender as Return-Path: <> for a null reverse-path.
+    expect(headers.get('return-path')).toEqual(['<>']);
+    expect(headers.get('auto-submitted')).toEqual(['auto-replied']);
+    expect(headers.get('subject')?.[0]).toBe(
+      `Re: Request for comment [ND-${String(threadId).padStart(6, '0')}]`,
+    );
+    const status = nd.db.$client.prepare('select status from threads where id = ?').get(threadId) as {
+      status: string;
+    };
+    expect(status.status).toBe('new');
   });
 });
