@@ -65,8 +65,9 @@ export function listConditions(db: Db, query: ThreadListQuery, ctx: ListContext)
   if (query.deadline === 'overdue') {
     conditions.push(isActive, isNotNull(threads.deadline), sql`${threads.deadline} < ${ctx.now.getTime()}`);
   } else if (query.deadline === 'today') {
-    const { start, end } = dayBounds(ctx.now, ctx.timeZone);
-    conditions.push(isActive, sql`${threads.deadline} >= ${start}`, sql`${threads.deadline} < ${end}`);
+    // Everything due by the end of the office's day, overdue included: what must be done today.
+    const { end } = dayBounds(ctx.now, ctx.timeZone);
+    conditions.push(isActive, isNotNull(threads.deadline), sql`${threads.deadline} < ${end}`);
   }
   if (query.tag) {
     conditions.push(sql`exists (select 1 from json_each(${threads.tags}) where value = ${query.tag})`);
@@ -129,7 +130,7 @@ export function listThreads(
 
 /** Sidebar counts. Views, releases, unlinked and unread count active threads (new, open, waiting). */
 export function threadCounts(db: Db, ctx: ListContext): ThreadCounts {
-  const { start, end } = dayBounds(ctx.now, ctx.timeZone);
+  const { end } = dayBounds(ctx.now, ctx.timeZone);
   const now = ctx.now.getTime();
   const active = (condition: SQL) =>
     sql<number>`coalesce(sum(case when ${isActive} and ${condition} then 1 else 0 end), 0)`;
@@ -140,7 +141,7 @@ export function threadCounts(db: Db, ctx: ListContext): ThreadCounts {
       unassigned: active(sql`${threads.assigneeId} is null`),
       unlinked: active(sql`${threads.releaseId} is null`),
       overdue: active(sql`${threads.deadline} is not null and ${threads.deadline} < ${now}`),
-      dueToday: active(sql`${threads.deadline} >= ${start} and ${threads.deadline} < ${end}`),
+      dueToday: active(sql`${threads.deadline} is not null and ${threads.deadline} < ${end}`),
       unread: active(
         sql`coalesce(${lastInbound} > (select ${threadReads.readAt} from ${threadReads} where ${threadReads.threadId} = ${threads.id} and ${threadReads.userId} = ${ctx.userId}), ${lastInbound} is not null)`,
       ),

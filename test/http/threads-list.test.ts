@@ -175,6 +175,12 @@ describe('thread list filters, order and counts', () => {
     expect(await listIds('&tag=tv')).toEqual([ids[4]]);
     // Closed threads are never overdue.
     expect(await listIds('&deadline=overdue')).toEqual([ids[6]]);
+    // Due by the end of today: the overdue one, and (unless the test runs in the last minutes of the
+    // office's day) the one due in five minutes; never the one due tomorrow or the closed one.
+    const today = await listIds('&deadline=today');
+    expect(today).toContain(ids[6]);
+    expect(today).not.toContain(ids[7]);
+    expect(today).not.toContain(ids[4]);
     expect(await listIds('&language=ar')).toEqual([ids[3]]);
     expect((await listIds('&language=en')).length).toBe(11);
     expect(await listIds('&view=unlinked&status=waiting&tag=schools')).toEqual([ids[2]]);
@@ -206,6 +212,7 @@ describe('thread list filters, order and counts', () => {
     expect(counts.views).toEqual({ all: 9, mine: 0, unassigned: 8, unlinked: 7 });
     expect(counts.unlinked).toBe(7);
     expect(counts.overdue).toBe(1);
+    expect([1, 2]).toContain(counts.dueToday);
     expect(counts.releases).toEqual([{ familyId: englishRelease, total: 2, open: 2 }]);
     expect(counts.unread).toBe(9);
     const omars = (await api('GET', '/api/threads/counts', undefined, omarCookie)).json();
