@@ -7,7 +7,7 @@ import {
   splitTranslationSuffix,
 } from '../text-normalize.ts';
 import { analyse, crossScriptKey, type Analysed } from './analyze.ts';
-import { Bm25Index } from './bm25.ts';
+import { Bm25Index, type Bm25Data } from './bm25.ts';
 import { learnLexicon, type Lexicon, type ParallelPair } from './lexicon.ts';
 import { decide, features, type FamilyScore } from './decide.ts';
 import type { CatalogueRelease, EnquiryText, Evidence, MatchOptions, MatchResult } from './types.ts';
@@ -22,15 +22,17 @@ export type {
 } from './types.ts';
 export { DEFAULT_THRESHOLD } from './decide.ts';
 
+/** What the index keeps of a release: everything but the body, which lives on as terms and shingles. */
+export type IndexedReleaseInfo = Omit<CatalogueRelease, 'body'>;
+
 interface IndexedRelease {
-  release: CatalogueRelease;
+  release: IndexedReleaseInfo;
   titleWords: string[];
-  bodyWords: string[];
   /** Whether it is written in Arabic script (its skeleton keys are `ka:`). */
   arabicScript: boolean;
 }
 
-/** The catalogue, prepared for matching. Opaque to callers. */
+/** The catalogue, prepared for matching. Opaque to callers; plain data apart from the BM25 wrapper. */
 export interface ReleaseIndex {
   readonly releases: IndexedRelease[];
   readonly bm25: Bm25Index;
@@ -40,13 +42,21 @@ export interface ReleaseIndex {
   /** Three consecutive title words → release positions. */
   readonly titleGrams: Map<string, number[]>;
   readonly familyMembers: Map<number, number[]>;
-  /** Body word 5-grams per release, computed on first use (quote checks touch few releases). */
-  readonly bodyGrams: Map<number, Set<string>>;
+  /** Hashed body word 5-grams of release p, sorted: shingleHashes[shingleStart[p] .. shingleStart[p + 1]). */
+  readonly shingleStart: Int32Array;
+  readonly shingleHashes: Uint32Array;
   /** Publication times (ms) by position, for the date prior over the whole catalogue. */
   readonly published: Float64Array;
 }
 
+/** A ReleaseIndex as structured-clonable data, with the buffers that can be transferred. */
+export interface ReleaseIndexData {
+  index: Omit<ReleaseIndex, 'bm25'> & { bm25: Bm25Data };
+  transfer: ArrayBuffer[];
+}
+
 const TITLE_REPEAT = 3;
+const SHINGLE = 5;
 
 function pathOnly(canonical: string): string {
   const slash = canonical.indexOf('/');
@@ -59,20 +69,63 @@ function grams(words: string[], n: number): string[] {
   return out;
 }
 
+// Shingles are compared as 32-bit hashes: sorted arrays of numbers are compact, transferable and
+// searched without building strings (a false match needs a 1-in-4-billion collision).
+function wordHash(word: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) h = Math.imul(h ^ word.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+/** Hash of each run of SHINGLE consecutive words, in text order. */
+export function shingleHashes(words: string[]): number[] {
+  const wh = words.map(wordHash);
+  const out: number[] = [];
+  for (let i = 0; i + SHINGLE <= wh.length; i++) {
+    let h = 0x9e3779b9;
+    for (let j = 0; j < SHINGLE; j++) {
+      h = Math.imul(h ^ wh[i + j]!, 0x85ebca6b);
+      h ^= h >>> 13;
+    }
+    out.push(h >>> 0);
+  }
+  return out;
+}
+
+function hasShingle(index: ReleaseIndex, pos: number, hash: number): boolean {
+  const hashes = index.shingleHashes;
+  let lo = index.shingleStart[pos]!;
+  let hi = index.shingleStart[pos + 1]! - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const h = hashes[mid]!;
+    if (h === hash) return true;
+    if (h < hash) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
 /** Builds the matching index for a catalogue (learns cross-script terms from its translation families). */
 export function buildReleaseIndex(releases: CatalogueRelease[]): ReleaseIndex {
   const indexed: IndexedRelease[] = [];
-  const analysedById = new Map<number, Analysed>();
   const bm25 = new Bm25Index();
   const byUrl = new Map<string, number>();
   const titleGrams = new Map<string, number[]>();
   const familyMembers = new Map<number, number[]>();
+  const shingles: Uint32Array[] = [];
+  // Stems of title and body, kept only for releases in a translation family (the parallel texts).
+  const inFamily = new Set<number>();
+  for (const r of releases) if (r.familyId !== r.id) inFamily.add(r.familyId).add(r.id);
+  const familyStems = new Map<number, Set<string>>();
   releases.forEach((release, pos) => {
     const title = analyse(release.title);
     const body = analyse(release.body);
     const arabicScript = /[\u0600-\u06ff]/.test(release.title) && !/[a-z]{4}/i.test(release.title);
-    indexed.push({ release, titleWords: title.words, bodyWords: body.words, arabicScript });
-    analysedById.set(release.id, body);
+    const { body: _body, ...info } = release;
+    indexed.push({ release: info, titleWords: title.words, arabicScript });
+    if (inFamily.has(release.id)) familyStems.set(release.id, new Set([...body.stems, ...title.stems]));
+    shingles.push(Uint32Array.from(new Set(shingleHashes(body.words))).sort());
     const terms: string[] = [];
     for (let i = 0; i < TITLE_REPEAT; i++) terms.push(...title.stems);
     terms.push(...body.stems);
@@ -106,13 +159,15 @@ export function buildReleaseIndex(releases: CatalogueRelease[]): ReleaseIndex {
     if (orig === undefined) continue;
     for (const p of members) {
       if (p === orig || indexed[p]!.arabicScript === indexed[orig]!.arabicScript) continue;
-      const a = analysedById.get(indexed[orig]!.release.id)!;
-      const b = analysedById.get(indexed[p]!.release.id)!;
-      const ta = analyse(indexed[orig]!.release.title);
-      const tb = analyse(indexed[p]!.release.title);
-      pairs.push({ a: new Set([...a.stems, ...ta.stems]), b: new Set([...b.stems, ...tb.stems]) });
+      const a = familyStems.get(indexed[orig]!.release.id);
+      const b = familyStems.get(indexed[p]!.release.id);
+      if (a && b) pairs.push({ a, b });
     }
   }
+  const shingleStart = new Int32Array(releases.length + 1);
+  for (let p = 0; p < shingles.length; p++) shingleStart[p + 1] = shingleStart[p]! + shingles[p]!.length;
+  const packed = new Uint32Array(shingleStart[releases.length]!);
+  shingles.forEach((h, p) => packed.set(h, shingleStart[p]!));
   return {
     releases: indexed,
     bm25,
@@ -120,9 +175,32 @@ export function buildReleaseIndex(releases: CatalogueRelease[]): ReleaseIndex {
     byUrl,
     titleGrams,
     familyMembers,
-    bodyGrams: new Map(),
+    shingleStart,
+    shingleHashes: packed,
     published: Float64Array.from(releases, (r) => r.publishedAt.getTime()),
   };
+}
+
+/** The index as data for postMessage (its typed arrays listed for transfer, so they are not copied). */
+export function releaseIndexToData(index: ReleaseIndex): ReleaseIndexData {
+  const bm25 = index.bm25.toData();
+  return {
+    index: { ...index, bm25 },
+    transfer: [
+      bm25.start.buffer,
+      bm25.docs.buffer,
+      bm25.weights.buffer,
+      bm25.idf.buffer,
+      index.shingleStart.buffer,
+      index.shingleHashes.buffer,
+      index.published.buffer,
+    ] as ArrayBuffer[],
+  };
+}
+
+/** The index back from releaseIndexToData's output. */
+export function releaseIndexFromData(data: ReleaseIndexData['index']): ReleaseIndex {
+  return { ...data, bm25: Bm25Index.fromData(data.bm25) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -275,39 +353,47 @@ function findTitles(index: ReleaseIndex, sources: SourceText[], found: Map<numbe
   }
 }
 
-const SHINGLE = 5;
-
 function findQuotes(
   index: ReleaseIndex,
   sources: SourceText[],
   cands: number[],
   found: Map<number, Explicit>,
 ): void {
-  const bodyGrams = index.bodyGrams;
-  for (const pos of cands) {
-    if (!bodyGrams.has(pos)) bodyGrams.set(pos, new Set(grams(index.releases[pos]!.bodyWords, SHINGLE)));
-  }
   for (const s of sources) {
     if (s.source === 'subject') continue;
-    const sg = grams(s.analysed.words, SHINGLE);
+    const sg = shingleHashes(s.analysed.words);
     if (sg.length === 0) continue;
     // Shingles shared by several candidate families are boilerplate (footers, "Further information").
-    const families = new Map<string, Set<number>>();
-    for (const g of new Set(sg)) {
-      for (const pos of cands) {
-        if (!bodyGrams.get(pos)!.has(g)) continue;
-        const set = families.get(g) ?? new Set<number>();
-        set.add(index.releases[pos]!.release.familyId);
-        families.set(g, set);
+    const families = new Map<number, Set<number>>();
+    const present = new Map<number, Set<number>>();
+    const unique = new Set(sg);
+    const note = (pos: number, g: number): void => {
+      const set = families.get(g) ?? new Set<number>();
+      set.add(index.releases[pos]!.release.familyId);
+      families.set(g, set);
+      const at = present.get(pos) ?? new Set<number>();
+      at.add(g);
+      present.set(pos, at);
+    };
+    for (const pos of cands) {
+      const from = index.shingleStart[pos]!;
+      const to = index.shingleStart[pos + 1]!;
+      // Probe the shorter side: a long forwarded text against a short release, or the reverse.
+      if (unique.size * Math.log2(to - from + 2) < to - from) {
+        for (const g of unique) if (hasShingle(index, pos, g)) note(pos, g);
+      } else {
+        for (let i = from; i < to; i++) {
+          const g = index.shingleHashes[i]!;
+          if (unique.has(g)) note(pos, g);
+        }
       }
     }
-    for (const pos of cands) {
-      const bg = bodyGrams.get(pos)!;
+    for (const [pos, has] of present) {
       let shared = 0;
       let firstAt = -1;
       for (let i = 0; i < sg.length; i++) {
         const g = sg[i]!;
-        if (!bg.has(g) || (families.get(g)?.size ?? 0) > 2) continue;
+        if (!has.has(g) || (families.get(g)?.size ?? 0) > 2) continue;
         shared++;
         if (firstAt < 0) firstAt = i;
       }
@@ -356,20 +442,27 @@ export function matchWithFeatures(
   // Candidates for the costlier checks: the best-scoring releases and anything explicitly cited.
   // Also the best of each script after the date prior, so a cross-language match is always considered.
   const when = enquiry.date.getTime();
-  const dated = new Float64Array(n);
-  const latin = new Float64Array(n);
-  const arabic = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    if (scores[i]! <= 0) continue;
-    dated[i] = scores[i]! * recencyFromDays((when - index.published[i]!) / 86_400_000);
-    (index.releases[i]!.arabicScript ? arabic : latin)[i] = dated[i]!;
-  }
   const k = Math.min(n, 8);
+  const best = new TopK(k);
+  const bestDated = new TopK(k);
+  const bestLatin = new TopK(k);
+  const bestArabic = new TopK(k);
+  for (let i = 0; i < n; i++) {
+    const sc = scores[i]!;
+    if (sc <= 0) continue;
+    best.offer(i, sc);
+    // The date prior only lowers a score: skip it where even the undated score could not get in.
+    const script = index.releases[i]!.arabicScript ? bestArabic : bestLatin;
+    if (!bestDated.admits(sc) && !script.admits(sc)) continue;
+    const dated = sc * recencyFromDays((when - index.published[i]!) / 86_400_000);
+    bestDated.offer(i, dated);
+    script.offer(i, dated);
+  }
   const candSet = new Set<number>([
-    ...topK(scores, k),
-    ...topK(dated, k),
-    ...topK(latin, k),
-    ...topK(arabic, k),
+    ...best.positions(),
+    ...bestDated.positions(),
+    ...bestLatin.positions(),
+    ...bestArabic.positions(),
     ...explicit.keys(),
   ]);
   for (const pos of [...candSet])
@@ -384,11 +477,8 @@ export function matchWithFeatures(
     sources.filter((s) => s.source !== 'quoted'),
   ).weights;
   const newScores = new Map<number, number>();
-  for (const pos of cands) {
-    let sc = 0;
-    for (const [term, w] of newQuery) sc += index.bm25.contribution(term, w, pos);
-    newScores.set(pos, sc);
-  }
+  const resolvedNew = index.bm25.resolve(newQuery);
+  for (const pos of cands) newScores.set(pos, index.bm25.scoreOne(resolvedNew, pos));
   let maxAll = 0;
   let maxNew = 0;
   const maxScript = [0, 0];
@@ -451,20 +541,45 @@ function mergeExplicit(fam: FamilyScore, pos: number, ex: Explicit, rec: number)
   }
 }
 
-function topK(scores: Float64Array, k: number): number[] {
-  const idx: number[] = [];
-  for (let i = 0; i < scores.length; i++) {
-    if (scores[i]! <= 0) continue;
-    if (idx.length < k) {
-      idx.push(i);
-      if (idx.length === k) idx.sort((a, b) => scores[b]! - scores[a]!);
-    } else if (scores[i]! > scores[idx[k - 1]!]!) {
-      idx[k - 1] = i;
-      for (let j = k - 1; j > 0 && scores[idx[j]!]! > scores[idx[j - 1]!]!; j--)
-        [idx[j], idx[j - 1]] = [idx[j - 1]!, idx[j]!];
+/** The k best (position, score) pairs seen; on equal scores the earlier position stays. */
+class TopK {
+  private readonly pos: number[] = [];
+  private readonly val: number[] = [];
+  private min = -1;
+
+  constructor(private readonly k: number) {}
+
+  offer(pos: number, value: number): void {
+    if (this.pos.length < this.k) {
+      this.pos.push(pos);
+      this.val.push(value);
+      if (this.pos.length === this.k) this.findMin();
+      return;
     }
+    if (this.k === 0 || value <= this.val[this.min]!) return;
+    this.pos[this.min] = pos;
+    this.val[this.min] = value;
+    this.findMin();
   }
-  return idx.sort((a, b) => scores[b]! - scores[a]!);
+
+  /** Whether a score could enter now (scores at or below the lowest kept one cannot). */
+  admits(value: number): boolean {
+    return this.pos.length < this.k || (this.k > 0 && value > this.val[this.min]!);
+  }
+
+  positions(): number[] {
+    return this.pos;
+  }
+
+  // The slot to give up next: the lowest score, and among equals the latest position.
+  private findMin(): void {
+    let m = 0;
+    for (let i = 1; i < this.val.length; i++) {
+      const v = this.val[i]!;
+      if (v < this.val[m]! || (v === this.val[m]! && this.pos[i]! > this.pos[m]!)) m = i;
+    }
+    this.min = m;
+  }
 }
 
 export type { Analysed };

@@ -1,8 +1,12 @@
+import { deserialize, serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import {
   buildReleaseIndex,
   matchRelease,
   recencyFactor,
+  releaseIndexFromData,
+  releaseIndexToData,
+  shingleHashes,
   type CatalogueRelease,
   type EnquiryText,
 } from '../../../server/domain/release-match/index.ts';
@@ -185,5 +189,27 @@ describe('recencyFactor', () => {
     expect(recencyFactor(day('2021-04-10'), pub)).toBeLessThan(1);
     expect(recencyFactor(day('2023-04-10'), pub)).toBeLessThan(recencyFactor(day('2021-04-10'), pub));
     expect(recencyFactor(day('2021-03-01'), pub)).toBeLessThan(0.1);
+  });
+});
+
+describe('index as data', () => {
+  it('survives a structured-clone round trip (as between threads) with identical matches', () => {
+    const { index: data } = releaseIndexToData(buildReleaseIndex(releases));
+    const copy = releaseIndexFromData(deserialize(serialize(data)) as typeof data);
+    const enquiries = [
+      ask({ newText: 'About https://www.example.gov/news/new-grant-for-coastal-fisheries' }),
+      ask({ newText: 'هل يمكن للوزير ويتكومب التعليق على تكلفة ميناء فاليتا البالغة 42 مليون جنيه؟' }),
+      ask({ newText: 'Which companies went to the technology fair in Madrid in June?' }),
+      ask({ newText: 'Can you add me to your distribution list for press releases?' }),
+    ];
+    for (const e of enquiries) expect(matchRelease(copy, e)).toEqual(matchRelease(index, e));
+  });
+
+  it('hashes word 5-grams by their words alone', () => {
+    const a = shingleHashes('the new deep water harbour in valletta'.split(' '));
+    const b = shingleHashes('opened the new deep water harbour today'.split(' '));
+    expect(a).toHaveLength(3);
+    expect(a[0]).toBe(b[1]);
+    expect(new Set([...a, ...b]).size).toBe(5);
   });
 });
