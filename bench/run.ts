@@ -14,13 +14,14 @@ import { runLatency } from './latency.ts';
 import { runMatchingBench } from './matching.ts';
 import { runMatchingPipelineBench } from './matching-pipeline.ts';
 import { runReplyStrippingBench } from './reply-stripping.ts';
+import { runUiBench } from './ui.ts';
 import { log, type Section } from './util.ts';
 
-type Bench = 'ingest' | 'latency' | 'matching' | 'replies';
+type Bench = 'ingest' | 'latency' | 'matching' | 'replies' | 'ui';
 
 /** A bad argument or setting: reported as one line, without a stack trace. */
 class UsageError extends Error {}
-const ALL: Bench[] = ['ingest', 'latency', 'matching', 'replies'];
+const ALL: Bench[] = ['ingest', 'latency', 'matching', 'replies', 'ui'];
 const isBench = (value: string | undefined): value is Bench => ALL.includes(value as Bench);
 
 function parseArgs(argv: string[]): { only: Bench[] } {
@@ -79,6 +80,8 @@ async function main(): Promise<void> {
       const pure = await runMatchingBench();
       const pipeline = await runMatchingPipelineBench();
       sections.push({ title: 'Release matching', lines: [...pure.split('\n'), '', ...pipeline.split('\n')] });
+    } else if (bench === 'ui') {
+      sections.push(await runUiBench());
     } else {
       log('replies: reply-stripping fixture sets');
       sections.push({ title: 'Reply stripping', lines: (await runReplyStrippingBench()).split('\n') });
