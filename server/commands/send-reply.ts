@@ -143,9 +143,12 @@ export function threadChangesSince(
     const base = { seq: row.seq, type: row.type, at: row.createdAt.toISOString(), actor };
     if (row.type === 'message.created') {
       const message = (
-        row.payload as { message?: { direction?: string; from?: { name?: string | null; email?: string } } }
+        row.payload as {
+          message?: { direction?: string; kind?: string; from?: { name?: string | null; email?: string } };
+        }
       ).message;
-      if (message?.direction === 'in') {
+      // Automatic mail (auto-replies, bounces) tells the officer nothing new about the enquiry.
+      if (message?.direction === 'in' && (message.kind ?? 'human') === 'human') {
         const from = message.from?.name || message.from?.email || 'the journalist';
         changes.push({ ...base, summary: `new message from ${from}` });
       } else if (byOther) {

@@ -60,7 +60,9 @@ export class OutboxWorker {
   #stopping = false;
   #wake: (() => void) | null = null;
   #timer: NodeJS.Timeout | null = null;
-  #recoveryPending = true;
+  // Rows found in 'sending' at start-up (a dead process's), until each is settled; null before the first look.
+  #interrupted: Set<number> | null = null;
+  #nextRecoveryAt = 0;
   #lastError: string | null = null;
 
   constructor(options: OutboxWorkerOptions) {
@@ -106,8 +108,10 @@ export class OutboxWorker {
     while (!this.#stopping) {
       let worked = false;
       try {
-        if (this.#recoveryPending) await this.#recoverInterrupted();
-        if (!this.#recoveryPending) worked = (await this.#sendNext()) || (await this.#fileNextSentCopy());
+        this.#interrupted ??= new Set(interruptedReplies(this.#o.db).map((r) => r.id));
+        if (this.#interrupted.size > 0 && this.#o.now().getTime() >= this.#nextRecoveryAt)
+          await this.#recoverInterrupted(this.#interrupted);
+        worked = (await this.#sendNext()) || (await this.#fileNextSentCopy());
       } catch (err) {
         // A db error (locked, closing): the rows are unchanged and will be picked up again.
         this.#o.logger.error({ err }, 'outbox step failed');
@@ -132,15 +136,17 @@ export class OutboxWorker {
    * Rows left in 'sending' by a dead process: found in Sent → sent; not found → sent again (flagged);
    * Sent unreachable → wait and check again, since guessing could mean a second delivery.
    */
-  async #recoverInterrupted(): Promise<void> {
+  async #recoverInterrupted(ids: Set<number>): Promise<void> {
     const { db, now, sentFolder, logger } = this.#o;
-    for (const row of interruptedReplies(db)) {
+    for (const row of interruptedReplies(db).filter((r) => ids.has(r.id))) {
       if (sentFolder) {
         let found: boolean;
         try {
           found = await sentFolder.contains(row.messageId);
         } catch (err) {
+          // Other replies go on meanwhile: this row stays 'sending', which nothing else claims.
           this.#lastError = `cannot check Sent for an interrupted reply: ${(err as Error).message}`;
+          this.#nextRecoveryAt = now().getTime() + this.#o.sentCopyRetryMs;
           logger.warn(
             { replyId: row.id, err: (err as Error).message },
             'Sent folder unreachable; will check again',
@@ -157,13 +163,17 @@ export class OutboxWorker {
               now(),
             ),
           );
+          ids.delete(row.id);
           continue;
         }
       }
       logger.warn({ replyId: row.id }, 'interrupted reply not found in Sent: sending again');
       this.#publish(requeueInterruptedReply(db, row.id, now()));
+      ids.delete(row.id);
     }
-    this.#recoveryPending = false;
+    // Rows that left 'sending' some other way (a cancelled or restored row) need nothing more.
+    const still = new Set(interruptedReplies(db).map((r) => r.id));
+    for (const id of ids) if (!still.has(id)) ids.delete(id);
   }
 
   #retryDelay(attempts: number): number {
