@@ -865,3 +865,42 @@ export function repliedThreadsReferenced(
     threadId: liveThreadId(tx, hit.threadId),
   }));
 }
+
+export interface ReplyOfficeSettings {
+  requireApproval: boolean;
+  acknowledgement: { enabled: boolean; texts: Record<string, string> };
+}
+
+/** The office-wide reply settings: sign-off, and the automatic acknowledgement and its texts. */
+export function readReplySettings(db: Db | Tx): ReplyOfficeSettings {
+  const ack = db
+    .select({ value: settings.value })
+    .from(settings)
+    .where(eq(settings.key, 'acknowledgement'))
+    .get()?.value as { enabled?: boolean; texts?: Record<string, string> } | undefined;
+  return {
+    requireApproval: requiresApproval(db),
+    acknowledgement: { enabled: ack?.enabled === true, texts: ack?.texts ?? {} },
+  };
+}
+
+/** An admin changes the reply settings; omitted fields stay as they are. */
+export function updateReplySettings(
+  db: Db,
+  patch: Partial<ReplyOfficeSettings>,
+  actor: { id: number; role: string },
+  now: Date,
+): ReplyOfficeSettings {
+  if (actor.role !== 'admin') throw new AppError('forbidden', 403, 'only an admin can change reply settings');
+  return db.transaction((tx) => {
+    const write = (key: string, value: unknown) =>
+      tx
+        .insert(settings)
+        .values({ key, value, updatedAt: now })
+        .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: now } })
+        .run();
+    if (patch.requireApproval !== undefined) write(REQUIRE_APPROVAL_KEY, patch.requireApproval);
+    if (patch.acknowledgement !== undefined) write('acknowledgement', patch.acknowledgement);
+    return readReplySettings(tx);
+  });
+}

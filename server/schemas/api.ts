@@ -454,3 +454,16 @@ export const ThreadChangedSchema = Type.Object({
 export type ThreadChanged = Static<typeof ThreadChangedSchema>;
 
 export const ReplyReturnBodySchema = Type.Object({ note: Type.String({ minLength: 1, maxLength: 5_000 }) });
+
+/** Office-wide reply settings: sign-off before sending, and the automatic acknowledgement. */
+export const ReplySettingsSchema = Type.Object({
+  requireApproval: Type.Boolean(),
+  acknowledgement: Type.Object({
+    enabled: Type.Boolean(),
+    // Per language ('en', 'ar', …); {reference} and {name} are filled in. Missing: a built-in text.
+    texts: Type.Record(Type.String({ maxLength: 20 }), Type.String({ maxLength: 5_000 })),
+  }),
+});
+export type ReplySettings = Static<typeof ReplySettingsSchema>;
+
+export const ReplySettingsPatchSchema = Type.Partial(ReplySettingsSchema);

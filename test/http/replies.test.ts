@@ -331,6 +331,42 @@ describe('replies API', () => {
     );
   });
 
+  it('reply settings: everyone reads them, only admins change them', async () => {
+    const read = await t.app.inject({ url: '/api/reply-settings', headers: { cookie: staff } });
+    expect(read.json()).toEqual({ requireApproval: false, acknowledgement: { enabled: false, texts: {} } });
+    const denied = await t.app.inject({
+      method: 'PUT',
+      url: '/api/reply-settings',
+      headers: { cookie: staff },
+      payload: { requireApproval: true },
+    });
+    expect(denied.statusCode).toBe(403);
+    const changed = await t.app.inject({
+      method: 'PUT',
+      url: '/api/reply-settings',
+      headers: { cookie: admin },
+      payload: { acknowledgement: { enabled: true, texts: { en: 'Got it: {reference}' } } },
+    });
+    expect(changed.json()).toEqual({
+      requireApproval: false,
+      acknowledgement: { enabled: true, texts: { en: 'Got it: {reference}' } },
+    });
+    const bad = await t.app.inject({
+      method: 'PUT',
+      url: '/api/reply-settings',
+      headers: { cookie: admin },
+      payload: { requireApproval: 'yes' },
+    });
+    expect(bad.statusCode).toBe(400);
+    await t.app.inject({
+      method: 'PUT',
+      url: '/api/reply-settings',
+      headers: { cookie: admin },
+      payload: { acknowledgement: { enabled: false, texts: {} } },
+    });
+    expect((await t.app.inject({ url: '/api/reply-settings' })).statusCode).toBe(401);
+  });
+
   it('a retried POST with the same key returns the first reply; another officer’s key is their own', async () => {
     const a = await post(otherThreadId, { text: 'Once.' }, staff, 'same-key');
     const b = await post(otherThreadId, { text: 'Once.' }, staff, 'same-key');

@@ -3,8 +3,10 @@ import {
   approveReply,
   cancelReply,
   createReply,
+  readReplySettings,
   returnReply,
   ThreadChangedError,
+  updateReplySettings,
 } from '../../commands/send-reply.ts';
 import { AppError } from '../../errors.ts';
 import { presentReply } from '../../presenters/reply.ts';
@@ -15,6 +17,8 @@ import {
   ReplyEnvelopeSchema,
   ReplyHeadersSchema,
   ReplyReturnBodySchema,
+  ReplySettingsPatchSchema,
+  ReplySettingsSchema,
   ThreadChangedSchema,
 } from '../../schemas/api.ts';
 
@@ -152,6 +156,31 @@ const replyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       app.bus.publish(change.events);
       return { reply: change.reply };
     },
+  );
+
+  app.get(
+    '/api/reply-settings',
+    {
+      schema: {
+        tags: ['replies'],
+        summary: 'Office-wide reply settings: sign-off and the automatic acknowledgement',
+        response: { 200: ReplySettingsSchema },
+      },
+    },
+    async () => readReplySettings(app.db),
+  );
+
+  app.put(
+    '/api/reply-settings',
+    {
+      schema: {
+        tags: ['replies'],
+        summary: 'Change the reply settings (admins); omitted fields stay as they are',
+        body: ReplySettingsPatchSchema,
+        response: { 200: ReplySettingsSchema, 403: ErrorSchema },
+      },
+    },
+    async (request) => updateReplySettings(app.db, request.body, request.user!, app.now()),
   );
 };
 
