@@ -131,7 +131,7 @@ async function measureApp(
     const scroller = document.querySelector('[data-testid="thread-scroller"]')!;
     const t0 = performance.now();
     scroller.scrollTop = scroller.scrollHeight / 2;
-    const target = Math.floor(scroller.scrollHeight / 2 / 92);
+    const target = Math.floor(scroller.scrollHeight / 2 / 104);
     while (
       ![...document.querySelectorAll('[aria-posinset]')].some(
         (el) => Math.abs(Number(el.getAttribute('aria-posinset')) - target) < 3,

@@ -184,6 +184,24 @@ describe.skipIf(!availability.ok)('triage board in Chromium', () => {
     await a.getByTestId('detail-subject').getByText('Minister interview').waitFor();
   });
 
+  it('merges two enquiries and splits a message back out, live on the other screen', async () => {
+    await row(a, 'Budget figures for 2027').getByRole('button').click();
+    await a.getByTestId('detail-subject').getByText('Budget figures for 2027').waitFor();
+    await a.getByTestId('merge-open').click();
+    await a.getByTestId('merge-search').fill('minister');
+    await a.getByTestId('merge-target').filter({ hasText: 'Minister interview' }).click();
+    // A follows the conversation into the surviving thread; B's list loses the merged one.
+    await a.getByTestId('detail-subject').getByText('Minister interview').waitFor();
+    await expect.poll(() => a.getByTestId('thread-detail').getByTestId('message').count()).toBe(2);
+    await row(b, 'Budget figures for 2027').waitFor({ state: 'detached' });
+
+    a.once('dialog', (d) => void d.accept());
+    const budget = a.getByTestId('message').filter({ hasText: 'budget figures before 5pm' });
+    await budget.getByTestId('split-message').click();
+    await row(b, 'Budget figures for 2027').waitFor();
+    await expect.poll(() => a.getByTestId('thread-detail').getByTestId('message').count()).toBe(1);
+  });
+
   it('lays out an Arabic message right to left (screenshot kept as an artefact)', async () => {
     await row(a, ARABIC_SUBJECT).getByRole('button').click();
     const text = a.getByTestId('thread-detail').getByTestId('message-text').first();

@@ -224,6 +224,8 @@ export function createController(store: Store, apiOverride?: Api) {
     const prev = store.detail.value;
     // Re-opening the same thread refreshes it in place instead of blanking what is on screen.
     const same = prev?.threadId === id;
+    // What was on screen before this load: anything else arrived over the socket meanwhile.
+    const before = new Set(same ? prev.messages.map((m) => m.id) : []);
     batch(() => {
       store.selectedId.value = id;
       store.cursorId.value = id;
@@ -242,12 +244,16 @@ export function createController(store: Store, apiOverride?: Api) {
       const res = await api.thread(id);
       const d = store.detail.value;
       if (!d || d.threadId !== id) return; // the user moved on
-      // Messages that arrived over the socket while we were loading are kept, without duplicates.
+      // Messages that arrived over the socket while we were loading are kept, without duplicates;
+      // ones shown before the load but no longer in the thread (split off, moved) are dropped.
       store.detail.value = {
         ...d,
         status: 'ready',
         thread: res.thread,
-        messages: appendMessages(res.messages, d.messages),
+        messages: appendMessages(
+          res.messages,
+          d.messages.filter((m) => !before.has(m.id)),
+        ),
         notes: [
           ...(res.notes ?? []),
           ...d.notes.filter((n) => !(res.notes ?? []).some((m) => m.id === n.id)),

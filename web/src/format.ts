@@ -1,4 +1,12 @@
-const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' });
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
+function relativeFormat(locale: string): Intl.RelativeTimeFormat {
+  let f = relativeFormats.get(locale);
+  if (!f) {
+    f = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'short' });
+    relativeFormats.set(locale, f);
+  }
+  return f;
+}
 // The user's own locale for absolute dates: a press officer reads dates the way they are used to.
 const absolute = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
 const shortDate = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
@@ -15,12 +23,13 @@ export function parseTime(iso: string): number | null {
 }
 
 /** "just now", "12 min. ago", "3 hr. ago", "yesterday", then a plain date: recent is what matters in a newsroom. */
-export function relativeTime(iso: string, now: number): string {
+export function relativeTime(iso: string, now: number, locale = 'en'): string {
+  const relative = relativeFormat(locale);
   const t = parseTime(iso);
-  if (t === null) return 'unknown time';
+  if (t === null) return locale === 'en' ? 'unknown time' : '—';
   const diff = t - now;
   const abs = Math.abs(diff);
-  if (abs < MINUTE) return 'just now';
+  if (abs < MINUTE) return locale === 'en' ? 'just now' : relative.format(0, 'minute');
   if (abs < HOUR) return relative.format(Math.round(diff / MINUTE), 'minute');
   if (abs < DAY) return relative.format(Math.round(diff / HOUR), 'hour');
   if (abs < 7 * DAY) return relative.format(Math.round(diff / DAY), 'day');

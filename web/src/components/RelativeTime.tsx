@@ -6,7 +6,7 @@ export function RelativeTime({ iso, class: className }: { iso: string; class?: s
   const { store } = useApp();
   return (
     <time class={className} dateTime={iso} title={absoluteTime(iso)}>
-      {relativeTime(iso, store.now.value)}
+      {relativeTime(iso, store.now.value, store.language.value)}
     </time>
   );
 }

@@ -1,6 +1,6 @@
 import { useSignal } from '@preact/signals';
 import type { TargetedEvent } from 'preact';
-import { useApp } from '../context.ts';
+import { useApp, useT } from '../context.ts';
 import { ApiError } from '../net/api.ts';
 import type { Release, ThreadSummary } from '../types.ts';
 
@@ -10,6 +10,7 @@ import type { Release, ThreadSummary } from '../types.ts';
  */
 export function ReleasePicker({ thread }: { thread: ThreadSummary }) {
   const app = useApp();
+  const t = useT();
   const releases = useSignal<Release[] | null>(null);
   const open = useSignal(false);
   const error = useSignal<string | null>(null);
@@ -46,14 +47,14 @@ export function ReleasePicker({ thread }: { thread: ThreadSummary }) {
         data-testid="release-picker-open"
         onClick={() => void start()}
       >
-        {thread.release ? 'Change release' : 'Link a release'}
+        {thread.release ? t('release.change') : t('release.link')}
       </button>
     );
   }
   return (
     <span class="release-picker">
       <label>
-        <span class="visually-hidden">Release</span>
+        <span class="visually-hidden">{t('release.label')}</span>
         <select
           data-testid="release-picker"
           disabled={busy.value || !releases.value}
@@ -63,7 +64,7 @@ export function ReleasePicker({ thread }: { thread: ThreadSummary }) {
             if (value) void link(Number(value));
           }}
         >
-          <option value="">{releases.value ? 'Choose a release…' : 'Loading…'}</option>
+          <option value="">{releases.value ? t('release.choose') : t('common.loading')}</option>
           {(releases.value ?? []).map((r) => (
             <option key={r.id} value={String(r.id)} dir="auto">
               {r.title} ({r.language}, {r.publishedAt.slice(0, 10)})
@@ -73,11 +74,11 @@ export function ReleasePicker({ thread }: { thread: ThreadSummary }) {
       </label>
       {thread.release && (
         <button type="button" class="btn btn-quiet" disabled={busy.value} onClick={() => void link(null)}>
-          Unlink
+          {t('release.unlink')}
         </button>
       )}
       <button type="button" class="btn btn-quiet" onClick={() => (open.value = false)}>
-        Cancel
+        {t('common.cancel')}
       </button>
       {error.value && (
         <span class="form-error" role="alert">

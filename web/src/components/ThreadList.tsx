@@ -4,7 +4,7 @@ import { useApp, useT } from '../context.ts';
 import { ThreadRow } from './ThreadRow.tsx';
 
 /** Every row has this height (CSS pins it), so the visible slice is plain arithmetic. */
-export const ROW_HEIGHT = 92;
+export const ROW_HEIGHT = 104;
 // Rows rendered beyond the viewport on each side, so fast scrolling shows no gaps.
 const OVERSCAN = 6;
 // Start fetching the next page this many rows before the end.
@@ -90,11 +90,7 @@ export function ThreadList() {
         {t('list.title')}
         {total > 0 && (
           <span class="pane-count" data-testid="list-count" data-total={total}>
-            {store.counts.value &&
-            store.filter.value.view === 'all' &&
-            Object.keys(store.filter.value).length === 1
-              ? store.counts.value.views.all
-              : total}
+            {total}
             {store.nextCursor.value ? '+' : ''}
           </span>
         )}

@@ -108,6 +108,9 @@ export function createEventSink({
             thread: { ...msg.thread, ...(readAt !== undefined ? { readAt } : {}) },
           };
         }
+        // A message was split off (or moved) elsewhere: the open thread shows fewer from now on.
+        if (d && d.threadId === msg.thread.id && msg.thread.messageCount < d.messages.length)
+          openThread(d.threadId);
         onThreadsChanged?.();
         if (msg.type === 'thread.created') onNewThread?.(msg.thread);
         return;
