@@ -84,6 +84,19 @@ describe.skipIf(!availability.ok)('triage board in Chromium', () => {
     await app.ingestRaw(mail(2, 'Harbour closure', 'When does the harbour reopen?'));
     await app.ingestRaw(mail(3, ARABIC_SUBJECT, ARABIC_BODY, 'layla@alhadath.example'));
     await app.ingestRaw(mail(4, 'Minister interview', 'Is the minister available on Thursday?'));
+    const cookie = await app.login();
+    await app.app.inject({
+      method: 'POST',
+      url: '/api/releases',
+      headers: { cookie },
+      payload: {
+        url: 'https://example.gov/news/harbour',
+        title: 'Harbour reopens at Port Elin',
+        language: 'en',
+        published_at: '2026-11-20T09:00:00Z',
+        body: 'The harbour reopens.',
+      },
+    });
     browser = await launchBrowser();
     a = await signIn(app.admin.email, app.admin.password);
     b = await signIn(OFFICER_B.email, OFFICER_B.password);
@@ -200,6 +213,24 @@ describe.skipIf(!availability.ok)('triage board in Chromium', () => {
     await budget.getByTestId('split-message').click();
     await row(b, 'Budget figures for 2027').waitFor();
     await expect.poll(() => a.getByTestId('thread-detail').getByTestId('message').count()).toBe(1);
+  });
+
+  it('links a release and shows it in the releases view with its enquiries', async () => {
+    await row(a, 'Harbour closure').getByRole('button').click();
+    await a.getByTestId('release-picker-open').click();
+    await a
+      .getByTestId('release-picker')
+      .selectOption({ label: 'Harbour reopens at Port Elin (en, 2026-11-20)' });
+    await a.getByTestId('thread-detail').getByText('Harbour reopens at Port Elin').first().waitFor();
+    await a.getByTestId('nav-releases').click();
+    const release = a.getByTestId('release-row').filter({ hasText: 'Harbour reopens at Port Elin' });
+    await release.waitFor();
+    await expect.poll(async () => (await release.locator('td').first().textContent())?.trim()).toBe('1');
+    // From the release to its enquiries, in the inbox.
+    await release.getByRole('button').click();
+    await expect.poll(() => a.getByTestId('thread-row').count()).toBe(1);
+    await a.getByTestId('clear-filters').click();
+    await expect.poll(() => a.getByTestId('thread-row').count()).toBeGreaterThan(1);
   });
 
   it('lays out an Arabic message right to left (screenshot kept as an artefact)', async () => {
