@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { acknowledgeNewEnquiry } from '../commands/acknowledge.ts';
 import type { ReplySettings } from '../commands/send-reply.ts';
 import { OutboxWorker, type RetryPolicy } from '../mail/smtp/outbox-worker.ts';
+import { messageIdDomain } from '../mail/smtp/reply-headers.ts';
 import { imapSentFolder, type SentFolder } from '../mail/smtp/sent-folder.ts';
 import { createSmtpSender, type SmtpSend } from '../mail/smtp/transport.ts';
 
@@ -31,7 +32,10 @@ export interface MailerOptions {
 export default fp<MailerOptions>(
   async (app, options) => {
     const { config } = options;
-    const send = options.send ?? (config.smtp ? createSmtpSender(config.smtp) : null);
+    // EHLO with the newsdesk's own domain: the machine's host name may be a bare word servers refuse.
+    const ehloName = config.address ? messageIdDomain(config.address) : undefined;
+    const send =
+      options.send ?? (config.smtp ? createSmtpSender(config.smtp, ehloName ? { ehloName } : {}) : null);
     const sentFolder =
       options.sentFolder !== undefined
         ? options.sentFolder

@@ -189,6 +189,22 @@ export class OutboxWorker {
     if (!claimed) return false;
     this.#publish(claimed);
     const { row, raw } = claimed;
+    // A retry may follow a line cut after the final "." (RFC 1047): the server may have taken it. A
+    // provider that files what it relays (Gmail, Microsoft 365) then has it in Sent (O-03 as O-02).
+    if (row.attempts > 1 && this.#o.sentFolder) {
+      const already = await this.#o.sentFolder.contains(row.messageId).catch(() => false);
+      if (already) {
+        this.#publish(
+          markReplySent(
+            db,
+            row.id,
+            { response: 'found in Sent before a retry', note: null, sentCopy: 'appended' },
+            now(),
+          ),
+        );
+        return true;
+      }
+    }
     let delivery;
     try {
       delivery = await send({ from: row.envelopeFrom, to: row.recipients }, raw);

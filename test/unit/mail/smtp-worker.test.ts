@@ -186,6 +186,22 @@ describe('outbox worker', () => {
     ).toBe(false);
   });
 
+  it('a line cut after the final "." is checked in Sent before any retry (O-03)', async () => {
+    const sent = memorySent();
+    let attempts = 0;
+    const r = await reply();
+    // The server took the message and filed it, then the connection dropped before its 250 reached us.
+    const cut = recordingSmtp(() => {
+      attempts++;
+      sent.ids.push(r.messageId);
+      return Object.assign(new Error('Connection closed unexpectedly'), { code: 'ECONNECTION' });
+    });
+    worker(t.db, cut.send, sent.folder);
+    await pollUntil(() => state(r.id).state === 'sent', { what: 'the reply to be found in Sent' });
+    expect(attempts).toBe(1);
+    expect(state(r.id).sentCopy).toBe('appended');
+  });
+
   it('records recipients the server refused while others were accepted (O-06)', async () => {
     const smtp = recordingSmtp(() => ({
       response: '250 ok',
