@@ -153,6 +153,19 @@ describe('outbox worker', () => {
     expect(state(r.id).state).toBe('sent');
   });
 
+  it('a crash between the sent state and the APPEND leaves a copy owed, filed once after restart', async () => {
+    const smtp = recordingSmtp();
+    const sent = memorySent();
+    const r = await reply();
+    t.db.$client
+      .prepare("update outbox set state = 'sent', attempts = 1, sent_copy = 'pending' where id = ?")
+      .run(r.id);
+    worker(t.db, smtp.send, sent.folder);
+    await pollUntil(() => state(r.id).sentCopy === 'appended', { what: 'the owed copy' });
+    expect(sent.state.appends).toBe(1);
+    expect(smtp.sent).toHaveLength(0);
+  });
+
   it('a copy the provider already filed is not appended twice (O-09)', async () => {
     const smtp = recordingSmtp();
     const sent = memorySent();
