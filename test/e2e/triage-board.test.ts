@@ -134,6 +134,20 @@ describe.skipIf(!availability.ok)('triage board in Chromium', () => {
     await b.getByTestId('thread-detail').getByTestId('presence-avatar').waitFor();
     await a.getByTestId('thread-detail').getByTestId('presence-avatar').waitFor();
 
+    // `r` puts B in the reply box; typing there shows A that B is writing a reply.
+    await b.getByTestId('detail-subject').click();
+    await b.keyboard.press('r');
+    expect(await b.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('composer-text');
+    await b.keyboard.type('Thank you, ');
+    await a
+      .locator('[data-testid="thread-detail"] [data-testid="presence-avatar"][data-composing="true"]')
+      .waitFor();
+    await b.getByTestId('composer-text').fill('');
+    await b.getByTestId('composer-text').blur();
+    await a
+      .locator('[data-testid="thread-detail"] [data-testid="presence-avatar"][data-composing="false"]')
+      .waitFor();
+
     await a.getByTestId('assignee-select').selectOption({ label: OFFICER_B.name });
     await row(b, 'Harbour closure').getByTestId('thread-assignee').getByText(OFFICER_B.name).waitFor();
     await b.getByTestId('detail-assignee').getByText(OFFICER_B.name).waitFor();

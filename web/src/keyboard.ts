@@ -125,11 +125,23 @@ export function installKeyboard(app: Controller): () => void {
     quiet = setTimeout(() => app.setComposing(false), 15_000);
   }
 
+  // Leaving an empty reply box means nobody is writing any more.
+  function onFocusOut(ev: FocusEvent): void {
+    const el = ev.target;
+    if (!(el instanceof HTMLTextAreaElement) || !el.closest('[data-composer], .composer')) return;
+    if (el.value.trim() === '' && store.composing.value) {
+      clearTimeout(quiet);
+      app.setComposing(false);
+    }
+  }
+
   document.addEventListener('keydown', onKey);
   document.addEventListener('input', onInput);
+  document.addEventListener('focusout', onFocusOut);
   return () => {
     clearTimeout(quiet);
     document.removeEventListener('keydown', onKey);
     document.removeEventListener('input', onInput);
+    document.removeEventListener('focusout', onFocusOut);
   };
 }
