@@ -159,4 +159,46 @@ describe('GET /api/messages/:id/html', () => {
       404,
     );
   });
+
+  it('gives each message its body split into new words and folded history, and says whether it has HTML', async () => {
+    await t.ingestRaw(
+      [
+        'From: Cy <cy@paper.test>',
+        'To: newsdesk@newsdesk.test',
+        'Subject: Re: Plain',
+        'Message-ID: <quoted@paper.test>',
+        'In-Reply-To: <plain@paper.test>',
+        'Date: Sun, 22 Nov 2026 12:00:00 +0000',
+        '',
+        'Thanks, that answers it.',
+        '',
+        'On Sun, 22 Nov 2026 at 11:00, Press Office <newsdesk@newsdesk.test> wrote:',
+        '> Just text.',
+        '> More text.',
+        '',
+      ].join('\r\n'),
+    );
+    const list = (await t.app.inject({ url: '/api/threads', headers: { cookie } })).json().threads as {
+      id: number;
+      subject: string;
+    }[];
+    const thread = list.find((x) => x.subject === 'Plain')!;
+    const detail = (await t.app.inject({ url: `/api/threads/${thread.id}`, headers: { cookie } })).json();
+    const reply = detail.messages.find((m: { messageId: string }) =>
+      m.messageId.includes('quoted@paper.test'),
+    );
+    expect(reply.hasHtml).toBe(false);
+    const kinds = reply.fragments.map((f: { kind: string }) => f.kind);
+    expect(kinds[0]).toBe('new');
+    expect(kinds).toContain('quoted');
+    expect(reply.fragments[0].text).toContain('Thanks, that answers it.');
+    expect(reply.fragments.map((f: { text: string }) => f.text).join('')).toContain('> More text.');
+    const html = (
+      await t.app.inject({
+        url: `/api/threads/${list.find((x) => x.subject === 'HTML tracked')!.id}`,
+        headers: { cookie },
+      })
+    ).json();
+    expect(html.messages[0].hasHtml).toBe(true);
+  });
 });
