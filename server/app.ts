@@ -21,6 +21,8 @@ import sessionRoutes from './routes/session/index.ts';
 import messageRoutes from './routes/messages/index.ts';
 import releaseRoutes from './routes/releases/index.ts';
 import replyRoutes from './routes/replies/index.ts';
+import draftRoutes from './routes/drafts/index.ts';
+import savedReplyRoutes from './routes/saved-replies/index.ts';
 import threadRoutes from './routes/threads/index.ts';
 import releaseStatsRoutes from './routes/releases/stats.ts';
 import searchRoutes from './routes/search/index.ts';
@@ -41,16 +43,18 @@ export interface AppDeps {
   mailer?: Omit<MailerOptions, 'config'>;
 }
 
-/** Outgoing mail as a health entry: failing after a permanent failure or bounce in the last day. */
+/** Outgoing mail as a health entry while it retries, or after a permanent failure or bounce in the last day. */
 function outboxHealth(app: FastifyInstance): { address: string; state: string; lastError?: string }[] {
   if (!app.mailer.replySettings) return [];
   const trouble = outboxTrouble(app.db, app.now());
   const state = trouble.failed > 0 ? 'error' : trouble.retrying > 0 ? 'retrying' : 'ok';
+  // Listed only when something needs attention, so the mailbox list stays about mailboxes.
+  if (state === 'ok') return [];
   return [
     {
       address: `outgoing mail (${app.mailer.replySettings.ownAddress})`,
       state,
-      ...(state !== 'ok' && trouble.lastError ? { lastError: trouble.lastError } : {}),
+      ...(trouble.lastError ? { lastError: trouble.lastError } : {}),
     },
   ];
 }
@@ -128,6 +132,8 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(userRoutes);
   await app.register(releaseStatsRoutes);
   await app.register(replyRoutes);
+  await app.register(draftRoutes);
+  await app.register(savedReplyRoutes);
   await app.register(releaseRoutes);
   await app.register(messageRoutes);
   await app.register(webPlugin, deps.webRoot ? { root: deps.webRoot } : {});

@@ -13,6 +13,7 @@ import {
 } from '../../db/schema.ts';
 import type { Message, Note, ThreadSummary } from '../schemas/api.ts';
 import type { Tx } from '../commands/append-events.ts';
+import { presentDrafts } from './draft.ts';
 import { messageFragments } from './message-fragments.ts';
 import { repliesForMessages } from './reply.ts';
 
@@ -278,7 +279,7 @@ export function withReadState<T extends ThreadSummary>(db: Reader, userId: numbe
   return summaries.map((s) => ({ ...s, readAt: times.get(s.id)?.toISOString() ?? null }));
 }
 
-/** A thread with its messages in date order, its notes and its version; null if absent. */
+/** A thread with its messages in date order, its notes, drafts and version; null if absent. */
 export function presentThreadDetail(db: Reader, threadId: number) {
   const thread = presentThread(db, threadId);
   if (!thread) return null;
@@ -296,5 +297,6 @@ export function presentThreadDetail(db: Reader, threadId: number) {
     mergedInto:
       db.select({ mergedInto: threads.mergedInto }).from(threads).where(eq(threads.id, threadId)).get()
         ?.mergedInto ?? null,
+    drafts: presentDrafts(db, threadId),
   };
 }

@@ -4,7 +4,12 @@ import fp from 'fastify-plugin';
 import type { WebSocket } from '@fastify/websocket';
 import { events } from '../../db/schema.ts';
 import { SESSION_COOKIE, sessionUser } from '../plugins/auth.ts';
-import type { ClientMessage, SequencedEvent, ServerMessage } from '../schemas/realtime.ts';
+import type {
+  ClientMessage,
+  DraftUpdatedMessage,
+  SequencedEvent,
+  ServerMessage,
+} from '../schemas/realtime.ts';
 import { PresenceRegistry } from './presence.ts';
 
 declare module 'fastify' {
@@ -13,6 +18,8 @@ declare module 'fastify' {
     closeSessionSockets(token: string): void;
     /** Sends a message, not stored and without seq, to every open socket of one officer. */
     sendToUser(userId: number, message: ServerMessage): void;
+    /** Sends a message, not stored and without seq, to every signed-in open socket. */
+    broadcast(message: ServerMessage | DraftUpdatedMessage): void;
   }
 }
 
@@ -23,7 +30,7 @@ const MAX_REPLAY = 1000;
 // Bound what one slow client may queue in memory before we drop it (it resumes by seq later).
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 
-function send(socket: WebSocket, message: ServerMessage): void {
+function send(socket: WebSocket, message: ServerMessage | DraftUpdatedMessage): void {
   if (socket.readyState !== socket.OPEN) return;
   if (socket.bufferedAmount > MAX_BUFFERED_BYTES) {
     socket.close(1013, 'too slow; reconnect to resume');
@@ -65,6 +72,9 @@ export default fp(
     const broadcastPresence = (changes: ServerMessage[]) => {
       for (const change of changes) for (const socket of allSockets) send(socket, change);
     };
+    app.decorate('broadcast', (message: ServerMessage | DraftUpdatedMessage) => {
+      for (const socket of allSockets) send(socket, message);
+    });
 
     const latestSeq = () =>
       app.db.select({ seq: events.seq }).from(events).orderBy(desc(events.seq)).limit(1).get()?.seq ?? 0;

@@ -288,6 +288,14 @@ export const ThreadListSchema = Type.Object({
 });
 export type ThreadList = Static<typeof ThreadListSchema>;
 
+/** A reply being written on a thread, saved as the officer types and visible to colleagues. */
+export const DraftSchema = Type.Object({
+  user: ActorSchema,
+  body: Type.String(),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type Draft = Static<typeof DraftSchema>;
+
 export const ThreadDetailSchema = Type.Object({
   thread: ThreadSummarySchema,
   messages: Type.Array(MessageSchema),
@@ -297,8 +305,72 @@ export const ThreadDetailSchema = Type.Object({
   version: Type.Integer(),
   // Set when this thread was merged into another: show that one instead.
   mergedInto: Nullable(Type.Integer()),
+  // Replies being written here, one per officer, in full (events carry only a preview).
+  drafts: Type.Array(DraftSchema),
 });
 export type ThreadDetail = Static<typeof ThreadDetailSchema>;
+
+/** Saving an empty (or blank) body deletes the draft. */
+export const DraftBodySchema = Type.Object({ body: Type.String({ maxLength: 200_000 }) });
+
+export const DraftEnvelopeSchema = Type.Object({ draft: Nullable(DraftSchema) });
+
+const LanguageTagSchema = Type.String({ pattern: '^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$', maxLength: 35 });
+
+/** A saved reply; with `release` set it is one of that release's "lines to take". */
+export const SavedReplySchema = Type.Object({
+  id: Type.Integer(),
+  title: Type.String(),
+  language: Type.String(),
+  // May hold {journalist_name}, {journalist_first_name}, {outlet}, {release_title}, {release_url},
+  // {officer_name} and {reference}; render it for a thread to fill them.
+  body: Type.String(),
+  release: Nullable(
+    Type.Object({ id: Type.Integer(), title: Type.String(), url: Type.String(), language: Type.String() }),
+  ),
+  createdBy: Nullable(ActorSchema),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+});
+export type SavedReply = Static<typeof SavedReplySchema>;
+
+export const SavedReplyListQuerySchema = Type.Object({
+  // Adds the lines to take of this release and of its translations.
+  releaseId: Type.Optional(Type.Integer({ minimum: 1 })),
+  // Only this language ("ar" also matches "ar-EG").
+  language: Type.Optional(LanguageTagSchema),
+});
+
+export const SavedReplyListSchema = Type.Object({ savedReplies: Type.Array(SavedReplySchema) });
+
+export const SavedReplyInputSchema = Type.Object(
+  {
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    language: LanguageTagSchema,
+    body: Type.String({ minLength: 1, maxLength: 50_000 }),
+    // Set: a line to take for this release (offered for its translations too); null: general.
+    releaseId: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+  },
+  { additionalProperties: false },
+);
+export type SavedReplyInput = Static<typeof SavedReplyInputSchema>;
+
+export const SavedReplyPatchSchema = Type.Partial(SavedReplyInputSchema, {
+  additionalProperties: false,
+  minProperties: 1,
+});
+export type SavedReplyPatch = Static<typeof SavedReplyPatchSchema>;
+
+export const SavedReplyRenderParamsSchema = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  savedId: Type.Integer({ minimum: 1 }),
+});
+
+/** A saved reply filled in for one thread; `missing` lists placeholders left as written. */
+export const SavedReplyRenderSchema = Type.Object({
+  text: Type.String(),
+  missing: Type.Array(Type.String()),
+});
 
 export const ReleaseSchema = Type.Object({
   id: Type.Integer(),

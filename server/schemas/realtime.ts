@@ -43,6 +43,22 @@ export type ServerMessage =
   // Sent only to the officer's own sockets (other tabs) when they mark a thread read; not stored.
   | { type: 'thread.read'; threadId: number; readAt: string };
 
+/**
+ * An officer's draft on a thread changed (null: deleted, or sent). Ephemeral like presence: drafts
+ * are saved as people type, and storing each save in the event log would crowd out real changes
+ * (a reconnecting client replays at most a thousand events) and keep every keystroke's text on
+ * disk. A client that missed some reads the drafts from the thread detail. `body` is only the first
+ * DRAFT_PREVIEW_LENGTH characters; `truncated` says there is more there.
+ */
+export interface DraftUpdatedMessage {
+  type: 'draft.updated';
+  threadId: number;
+  userId: number;
+  draft: { user: Actor; body: string; truncated: boolean; updatedAt: string } | null;
+}
+
+export const DRAFT_PREVIEW_LENGTH = 200;
+
 /** Someone viewing a thread, and whether they are writing a reply on it. */
 export interface PresenceViewer {
   id: number;
