@@ -231,8 +231,19 @@ export function Composer() {
       {phase.kind === 'changed' && (
         <div class="collision" role="alert" data-testid="collision">
           <p>
-            <strong>{phase.changes.find((c) => c.actor)?.actor?.name ?? t('changed.someone')}</strong>{' '}
-            {t('changed.since')}
+            {(() => {
+              const who = phase.changes.find((c) => c.actor)?.actor?.name;
+              return who ? (
+                <>
+                  <strong>
+                    <bdi dir="auto">{who}</bdi>
+                  </strong>{' '}
+                  {t('changed.since')}
+                </>
+              ) : (
+                t('changed.thread')
+              );
+            })()}
           </p>
           <ul>
             {phase.changes.map((c) => (
