@@ -84,6 +84,18 @@ describe.skipIf(!availability.ok)('triage board in Chromium', () => {
     await app.ingestRaw(mail(2, 'Harbour closure', 'When does the harbour reopen?'));
     await app.ingestRaw(mail(3, ARABIC_SUBJECT, ARABIC_BODY, 'layla@alhadath.example'));
     await app.ingestRaw(mail(4, 'Minister interview', 'Is the minister available on Thursday?'));
+    // A follow-up quoting the first message: its history is folded in the thread view.
+    await app.ingestRaw(
+      mail(
+        5,
+        'Re: Harbour closure',
+        'Any news on the harbour?\n\nOn Sunday the reporter wrote:\n> When does the harbour reopen?\n> Thanks',
+        'reporter2@paper2.test',
+      ).replace(
+        'Message-ID: <triage-5@paper.test>',
+        'Message-ID: <triage-5@paper.test>\r\nIn-Reply-To: <triage-2@paper.test>',
+      ),
+    );
     const cookie = await app.login();
     await app.app.inject({
       method: 'POST',
@@ -159,6 +171,14 @@ describe.skipIf(!availability.ok)('triage board in Chromium', () => {
     await expect.poll(() => b.getByTestId('thread-row').count()).toBe(4);
   });
 
+  it('folds quoted history under the new words', async () => {
+    const followUp = a.getByTestId('message').filter({ hasText: 'Any news on the harbour?' });
+    const text = followUp.getByTestId('message-text');
+    expect(await text.textContent()).not.toContain('> When does the harbour reopen?');
+    await followUp.getByTestId('quoted-toggle').click();
+    expect(await text.textContent()).toContain('> When does the harbour reopen?');
+  });
+
   it('notes and status changes reach the other screen live', async () => {
     await a.getByTestId('note-input').fill('Asked the port authority; answer by noon.');
     await a.getByTestId('note-add').click();
@@ -199,6 +219,12 @@ describe.skipIf(!availability.ok)('triage board in Chromium', () => {
     await a.getByTestId('help-overlay').waitFor();
     await a.keyboard.press('Escape');
     await a.getByTestId('help-overlay').waitFor({ state: 'detached' });
+    // g i: back to the whole inbox from a narrowed view.
+    await a.getByTestId('view-unassigned').click();
+    await a.locator('body').click({ position: { x: 5, y: 5 } });
+    await a.keyboard.press('g');
+    await a.keyboard.press('i');
+    await a.locator('[data-testid="view-all"][aria-pressed="true"]').waitFor();
   });
 
   it('searches as you type, with / to focus the box', async () => {
