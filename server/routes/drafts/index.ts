@@ -12,8 +12,13 @@ const draftRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (event.type !== 'message.created' || event.message.direction !== 'out') return;
     const author = event.message.reply?.author;
     if (!author) return;
-    if (clearDraft(app.db, event.threadId, author.id))
-      app.broadcast(draftUpdatedMessage(event.threadId, author.id, null));
+    try {
+      if (clearDraft(app.db, event.threadId, author.id))
+        app.broadcast(draftUpdatedMessage(event.threadId, author.id, null));
+    } catch (err) {
+      // The reply is committed; a draft left behind must not fail whoever published the event.
+      app.log.warn({ err, threadId: event.threadId }, 'could not clear the draft of a sent reply');
+    }
   });
   app.addHook('onClose', async () => unsubscribe());
 
