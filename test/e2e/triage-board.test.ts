@@ -316,6 +316,13 @@ describe.skipIf(!availability.ok)('triage board in Chromium', () => {
       .toBe('ar');
     await b.reload();
     await b.waitForFunction(() => document.documentElement.dir === 'rtl');
+    // Shortcuts follow the physical key: with an Arabic keyboard layout, J types "ت".
+    await b.locator('body').click({ position: { x: 700, y: 5 } });
+    const before = await b.locator('.row.is-cursor').getAttribute('data-thread-id');
+    await b.evaluate(() =>
+      document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ت', code: 'KeyJ', bubbles: true })),
+    );
+    await expect.poll(() => b.locator('.row.is-cursor').getAttribute('data-thread-id')).not.toBe(before);
     expect(await a.evaluate(() => document.documentElement.dir)).toBe('ltr');
     await b.getByTestId('language-toggle').click();
     await b.waitForFunction(() => document.documentElement.dir === 'ltr');

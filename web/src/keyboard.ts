@@ -3,6 +3,18 @@ import type { Controller } from './controller.ts';
 // After `g`, this long to press the second key of a sequence (`g i`).
 const SEQUENCE_MS = 1200;
 
+/**
+ * The shortcut a key press means. With an Arabic (or any non-Latin) layout active, `j` types "ت":
+ * the physical key decides then, so shortcuts work whichever layout the officer is typing in.
+ */
+function shortcutKey(ev: KeyboardEvent): string {
+  if (/^[\x20-\x7e]$/.test(ev.key) || ev.key.length > 1) return ev.key;
+  const letter = /^Key([A-Z])$/.exec(ev.code)?.[1];
+  if (letter) return ev.shiftKey ? letter : letter.toLowerCase();
+  if (ev.code === 'Slash') return ev.shiftKey ? '?' : '/';
+  return ev.key;
+}
+
 function typingIn(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return Boolean(target.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]'));
@@ -23,7 +35,8 @@ export function installKeyboard(app: Controller): () => void {
   function move(step: number): void {
     const list = store.threads.value;
     if (list.length === 0) return;
-    const current = store.cursorId.value ?? store.selectedId.value;
+    // With no cursor yet, the list shows the first row as the cursor: move on from there.
+    const current = store.cursorId.value ?? store.selectedId.value ?? list[0]!.id;
     const index = current === null ? -1 : list.findIndex((t) => t.id === current);
     const next = index === -1 ? 0 : Math.min(list.length - 1, Math.max(0, index + step));
     const id = list[next]!.id;
@@ -47,9 +60,10 @@ export function installKeyboard(app: Controller): () => void {
     }
     if (typingIn(ev.target)) return;
     const now = Date.now();
+    const key = shortcutKey(ev);
     if (pendingG && now - pendingG < SEQUENCE_MS) {
       pendingG = 0;
-      if (ev.key === 'i') {
+      if (key === 'i') {
         ev.preventDefault();
         app.closeThread();
         app.setFilter({ view: 'all' });
@@ -57,7 +71,7 @@ export function installKeyboard(app: Controller): () => void {
       }
       return;
     }
-    switch (ev.key) {
+    switch (key) {
       case 'j':
         move(1);
         break;
