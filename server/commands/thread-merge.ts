@@ -1,6 +1,6 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { messages, notes, outbox, threads } from '../../db/schema.ts';
+import { drafts, messages, notes, outbox, threads } from '../../db/schema.ts';
 import { AppError } from '../errors.ts';
 import { presentThread } from '../presenters/thread.ts';
 import type { Actor } from '../schemas/api.ts';
@@ -33,6 +33,28 @@ export function refreshThreadTotals(tx: Tx, threadId: number, now: Date): void {
     .run();
 }
 
+/** Unsent drafts follow the merge; an officer with a draft on both keeps both texts, target first. */
+function moveDrafts(tx: Tx, sourceId: number, targetId: number, now: Date): void {
+  for (const draft of tx.select().from(drafts).where(eq(drafts.threadId, sourceId)).all()) {
+    const existing = tx
+      .select()
+      .from(drafts)
+      .where(and(eq(drafts.threadId, targetId), eq(drafts.userId, draft.userId)))
+      .get();
+    if (existing) {
+      tx.update(drafts)
+        .set({ body: `${existing.body}\n\n${draft.body}`, updatedAt: now })
+        .where(and(eq(drafts.threadId, targetId), eq(drafts.userId, draft.userId)))
+        .run();
+    } else {
+      tx.insert(drafts)
+        .values({ ...draft, threadId: targetId })
+        .run();
+    }
+  }
+  tx.delete(drafts).where(eq(drafts.threadId, sourceId)).run();
+}
+
 /**
  * Staff merge one thread into another: its messages (marked as placed by staff, so threading keeps
  * them there), notes and replies move; the target keeps its own settings and takes the source's
@@ -62,6 +84,7 @@ export function mergeThread(
       .run();
     tx.update(notes).set({ threadId: targetId }).where(eq(notes.threadId, sourceId)).run();
     tx.update(outbox).set({ threadId: targetId }).where(eq(outbox.threadId, sourceId)).run();
+    moveDrafts(tx, sourceId, targetId, now);
     tx.update(threads)
       .set({
         tags: cleanTags([...target.tags, ...source.tags]),

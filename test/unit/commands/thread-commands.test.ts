@@ -3,6 +3,7 @@ import { closeDb, openMigratedDb, type Db } from '../../../db/client.ts';
 import { users } from '../../../db/schema.ts';
 import { ingestMessage } from '../../../server/commands/ingest-message.ts';
 import { addNote } from '../../../server/commands/notes.ts';
+import { saveDraft } from '../../../server/commands/drafts.ts';
 import { backfillSearchIndex, searchThreads } from '../../../server/commands/search-index.ts';
 import { mergeThread } from '../../../server/commands/thread-merge.ts';
 import { markThreadRead } from '../../../server/commands/thread-read.ts';
@@ -117,6 +118,25 @@ describe('thread commands', () => {
       [{ messageId: 'm2@x', threadId: splitId }],
     );
     expect(decision).toEqual({ kind: 'existing', threadId: splitId, via: 'references', mergeThreadIds: [] });
+  });
+
+  it('carries unsent drafts into the merged thread, keeping both texts of an officer who had two', async () => {
+    const first = await ingest(mail('d1@x', { subject: 'Port' }));
+    const second = await ingest(mail('d2@x', { subject: 'Ships', date: 'Thu, 19 Nov 2026 11:00:00 +0000' }));
+    const other = db
+      .insert(users)
+      .values({ email: 'bo@newsdesk.test', name: 'Bo Officer', passwordHash: 'x', createdAt: now })
+      .returning()
+      .get();
+    saveDraft(db, first.threadId, actor, 'Thanks for asking about the port.', now);
+    saveDraft(db, second.threadId, actor, 'On the ships: no comment yet.', now);
+    saveDraft(db, second.threadId, { id: other.id, name: other.name }, 'Draft by Bo.', now);
+    mergeThread(db, second.threadId, first.threadId, actor, now);
+    const detail = presentThreadDetail(db, first.threadId)!;
+    const byUser = new Map(detail.drafts.map((d) => [d.user.id, d.body]));
+    expect(byUser.get(actor.id)).toBe('Thanks for asking about the port.\n\nOn the ships: no comment yet.');
+    expect(byUser.get(other.id)).toBe('Draft by Bo.');
+    expect(presentThreadDetail(db, second.threadId)!.drafts).toEqual([]);
   });
 
   it('moves notes along when a message links two threads and they merge automatically', async () => {
