@@ -31,6 +31,8 @@ export function ThreadList() {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    // A new scroller (another view) starts at its own top, not where the last one was.
+    scrollTop.value = el.scrollTop;
     viewport.value = el.clientHeight || 800;
     const observer = new ResizeObserver(() => (viewport.value = el.clientHeight || 800));
     observer.observe(el);
@@ -61,7 +63,9 @@ export function ThreadList() {
   }, [store.cursorId.value]);
 
   const total = threads.length;
-  const start = Math.max(0, Math.floor(scrollTop.value / ROW_HEIGHT) - OVERSCAN);
+  // Clamped, so a list that shrank under the scroll position still shows its last rows.
+  const visible = Math.ceil(viewport.value / ROW_HEIGHT);
+  const start = Math.max(0, Math.min(Math.floor(scrollTop.value / ROW_HEIGHT), total - visible) - OVERSCAN);
   const end = Math.min(total, Math.ceil((scrollTop.value + viewport.value) / ROW_HEIGHT) + OVERSCAN);
 
   useEffect(() => {
