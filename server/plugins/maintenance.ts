@@ -1,16 +1,17 @@
 import fp from 'fastify-plugin';
+import { backfillLanguages } from '../commands/backfill-languages.ts';
 import { compactEvents } from '../commands/compact-events.ts';
 
 const EVERY_MS = 60 * 60_000;
 
-/** Housekeeping that keeps the database from growing without need: runs at start, then hourly. */
+/** Housekeeping (old event payloads compacted, archive backfills): runs at start, then hourly. */
 export default fp(
   async (app) => {
     let timer: NodeJS.Timeout | null = null;
     let running: Promise<unknown> | null = null;
     const run = () => {
-      running ??= compactEvents(app.db, app.now)
-        .catch((err: unknown) => app.log.error({ err }, 'event compaction failed'))
+      running ??= Promise.all([compactEvents(app.db, app.now), backfillLanguages(app.db, app.now)])
+        .catch((err: unknown) => app.log.error({ err }, 'maintenance failed'))
         .finally(() => (running = null));
     };
     app.addHook('onReady', async () => {
