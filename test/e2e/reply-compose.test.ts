@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { ImapFlow } from 'imapflow';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser } from '../../server/commands/users.ts';
 import { composeRawMessage } from '../../server/mail/compose-raw.ts';
 import { parseMessage } from '../../server/mail/parse.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
@@ -112,5 +113,45 @@ describe.skipIf(reason !== null)('composing and sending a reply in Chromium', ()
     } finally {
       await client.logout().catch(() => client.close());
     }
+  });
+
+  it('with sign-off on, an approver sees the waiting reply live and approves it; the author sees it sent', async () => {
+    const cookie = await app.login();
+    await app.app.inject({
+      method: 'PUT',
+      url: '/api/reply-settings',
+      headers: { cookie },
+      payload: { requireApproval: true },
+    });
+    app.db.$client.prepare('update users set can_approve = 1 where email = ?').run(app.admin.email);
+    await addUser(
+      app.db,
+      { email: 'amal@newsdesk.test', name: 'Amal Haddad', password: 'amal-password' },
+      new Date(),
+    );
+    // The approver's screen learns it may approve when it loads the officer's profile.
+    await page.reload();
+    await page.getByTestId('thread-row').first().click();
+
+    const author = await (await chromium.newContext()).newPage();
+    author.setDefaultTimeout(15_000);
+    await author.goto(app.url);
+    const form = author.getByTestId('login-form');
+    await form.getByLabel('Email').fill('amal@newsdesk.test');
+    await form.getByLabel('Password').fill('amal-password');
+    await form.getByRole('button', { name: 'Sign in' }).click();
+    await author.getByTestId('thread-row').first().click();
+    await author.getByTestId('composer-text').fill('The interview is confirmed for Thursday at 10:00.');
+    await author.getByTestId('send-reply').click();
+    const mine = author.getByTestId('reply-state');
+    await expect
+      .poll(async () => mine.getAttribute('data-state').catch(() => null))
+      .toBe('awaiting-approval');
+
+    await page.getByTestId('approve-reply').click();
+    await expect
+      .poll(async () => mine.getAttribute('data-state').catch(() => null), { timeout: 15_000 })
+      .toBe('sent');
+    await stack.waitForDelivery(LAYLA.address, 2);
   });
 });

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from '../../context.ts';
 import { cancelReply, sendReply, type Reply, type ThreadChange } from './reply-api.ts';
-import { composerText, type ComposerKey } from './strings.ts';
+import { ReplyStates, STATE_KEYS } from './ReplyStates.tsx';
+import { composerText } from './strings.ts';
 import './composer.css';
 
 function newKey(): string {
@@ -15,18 +16,6 @@ type Phase =
   | { kind: 'sending' }
   | { kind: 'changed'; version: number; changes: ThreadChange[] }
   | { kind: 'sent'; replyId: number };
-
-const STATE_KEYS: Record<Reply['state'], ComposerKey> = {
-  held: 'state.held',
-  'awaiting-approval': 'state.awaiting-approval',
-  queued: 'state.queued',
-  sending: 'state.sending',
-  retrying: 'state.retrying',
-  sent: 'state.sent',
-  failed: 'state.failed',
-  bounced: 'state.bounced',
-  cancelled: 'state.cancelled',
-};
 
 /**
  * Reply box under a thread: text in the writer's own direction, quote and reply-all toggles, the
@@ -125,172 +114,178 @@ export function Composer() {
     const state = live?.state ?? 'queued';
     const trouble = state === 'failed' || state === 'bounced' || state === 'retrying';
     return (
-      <section class="composer composer-done" aria-label={t('label')} data-testid="composer">
-        {state === 'held' ? (
-          <div class="undo-bar" role="status" data-testid="undo-bar">
-            <span>{t('undo.sendingIn').replace('{n}', String(seconds))}</span>
-            <button type="button" class="btn" onClick={() => void undo()} data-testid="undo-send">
-              {t('undo')}
+      <>
+        <ReplyStates messages={d.messages.filter((m) => m.reply?.id !== sentId)} />
+        <section class="composer composer-done" aria-label={t('label')} data-testid="composer">
+          {state === 'held' ? (
+            <div class="undo-bar" role="status" data-testid="undo-bar">
+              <span>{t('undo.sendingIn').replace('{n}', String(seconds))}</span>
+              <button type="button" class="btn" onClick={() => void undo()} data-testid="undo-send">
+                {t('undo')}
+              </button>
+            </div>
+          ) : (
+            <p
+              class={`reply-state reply-state-${state}`}
+              role="status"
+              data-testid="reply-state"
+              data-state={state}
+            >
+              {t(STATE_KEYS[state])}
+              {trouble && live?.lastError && (
+                <>
+                  {': '}
+                  <bdi dir="auto">{live.lastError}</bdi>
+                </>
+              )}
+              {state === 'cancelled' && live?.returnNote && (
+                <>
+                  {' — '}
+                  <bdi dir="auto">{live.returnNote}</bdi>
+                </>
+              )}
+            </p>
+          )}
+          {error && (
+            <p class="inline-error" role="alert">
+              {error}
+            </p>
+          )}
+          {state !== 'held' && (
+            <button type="button" class="btn btn-quiet" onClick={startOver} data-testid="compose-another">
+              {t('another')}
             </button>
-          </div>
-        ) : (
-          <p
-            class={`reply-state reply-state-${state}`}
-            role="status"
-            data-testid="reply-state"
-            data-state={state}
-          >
-            {t(STATE_KEYS[state])}
-            {trouble && live?.lastError && (
-              <>
-                {': '}
-                <bdi dir="auto">{live.lastError}</bdi>
-              </>
-            )}
-            {state === 'cancelled' && live?.returnNote && (
-              <>
-                {' — '}
-                <bdi dir="auto">{live.returnNote}</bdi>
-              </>
-            )}
-          </p>
-        )}
-        {error && (
-          <p class="inline-error" role="alert">
-            {error}
-          </p>
-        )}
-        {state !== 'held' && (
-          <button type="button" class="btn btn-quiet" onClick={startOver} data-testid="compose-another">
-            {t('another')}
-          </button>
-        )}
-      </section>
+          )}
+        </section>
+      </>
     );
   }
 
   return (
-    <section class="composer" aria-label={t('label')} data-testid="composer">
-      <label class="composer-label" for="composer-text">
-        {t('label')}
-      </label>
-      <textarea
-        id="composer-text"
-        class="composer-text"
-        dir="auto"
-        rows={6}
-        value={text}
-        placeholder={t('placeholder')}
-        data-testid="composer-text"
-        disabled={busy}
-        onInput={(e) => {
-          const value = (e.target as HTMLTextAreaElement).value;
-          setText(value);
-          app.setComposing(value.trim().length > 0);
-        }}
-        onKeyDown={(e) => {
-          // Ctrl/Cmd+Enter sends, as in most mail clients.
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-            e.preventDefault();
-            void send(d.version);
-          }
-        }}
-      />
-      <div class="composer-options">
-        <label>
-          <input
-            type="checkbox"
-            checked={quote}
-            onChange={(e) => setQuote((e.target as HTMLInputElement).checked)}
-          />{' '}
-          {t('quote')}
+    <>
+      <ReplyStates messages={d.messages} />
+      <section class="composer" aria-label={t('label')} data-testid="composer">
+        <label class="composer-label" for="composer-text">
+          {t('label')}
         </label>
-        <label>
-          <input
-            type="checkbox"
-            checked={replyAll}
-            data-testid="reply-all"
-            onChange={(e) => setReplyAll((e.target as HTMLInputElement).checked)}
-          />{' '}
-          {t('replyAll')}
-        </label>
-        <label>
-          {t('after')}{' '}
-          <select
-            value={statusAfterSend}
-            data-testid="status-after-send"
-            onChange={(e) =>
-              setStatusAfterSend((e.target as HTMLSelectElement).value as 'answered' | 'waiting')
+        <textarea
+          id="composer-text"
+          class="composer-text"
+          dir="auto"
+          rows={6}
+          value={text}
+          placeholder={t('placeholder')}
+          data-testid="composer-text"
+          disabled={busy}
+          onInput={(e) => {
+            const value = (e.target as HTMLTextAreaElement).value;
+            setText(value);
+            app.setComposing(value.trim().length > 0);
+          }}
+          onKeyDown={(e) => {
+            // Ctrl/Cmd+Enter sends, as in most mail clients.
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              void send(d.version);
             }
-          >
-            <option value="answered">{t('after.answered')}</option>
-            <option value="waiting">{t('after.waiting')}</option>
-          </select>
-        </label>
-      </div>
-      {phase.kind === 'changed' && (
-        <div class="collision" role="alert" data-testid="collision">
-          <p>
-            {(() => {
-              const who = phase.changes.find((c) => c.actor)?.actor?.name;
-              return who ? (
-                <>
-                  <strong>
-                    <bdi dir="auto">{who}</bdi>
-                  </strong>{' '}
-                  {t('changed.since')}
-                </>
-              ) : (
-                t('changed.thread')
-              );
-            })()}
-          </p>
-          <ul>
-            {phase.changes.map((c) => (
-              <li key={c.seq}>
-                <bdi dir="auto">{c.summary}</bdi>
-              </li>
-            ))}
-          </ul>
-          <div class="collision-actions">
-            <button
-              type="button"
-              class="btn btn-quiet"
-              data-testid="collision-review"
-              onClick={() => {
-                setPhase({ kind: 'writing' });
-                void app.openThread(d.threadId);
-              }}
+          }}
+        />
+        <div class="composer-options">
+          <label>
+            <input
+              type="checkbox"
+              checked={quote}
+              onChange={(e) => setQuote((e.target as HTMLInputElement).checked)}
+            />{' '}
+            {t('quote')}
+          </label>
+          <label>
+            <input
+              type="checkbox"
+              checked={replyAll}
+              data-testid="reply-all"
+              onChange={(e) => setReplyAll((e.target as HTMLInputElement).checked)}
+            />{' '}
+            {t('replyAll')}
+          </label>
+          <label>
+            {t('after')}{' '}
+            <select
+              value={statusAfterSend}
+              data-testid="status-after-send"
+              onChange={(e) =>
+                setStatusAfterSend((e.target as HTMLSelectElement).value as 'answered' | 'waiting')
+              }
             >
-              {t('changed.review')}
-            </button>
-            <button
-              type="button"
-              class="btn"
-              data-testid="collision-send-anyway"
-              onClick={() => void send(phase.version)}
-            >
-              {t('changed.sendAnyway')}
-            </button>
-          </div>
+              <option value="answered">{t('after.answered')}</option>
+              <option value="waiting">{t('after.waiting')}</option>
+            </select>
+          </label>
         </div>
-      )}
-      {error && (
-        <p class="inline-error" role="alert" data-testid="composer-error">
-          {error}
-        </p>
-      )}
-      <div class="composer-actions">
-        <button
-          type="button"
-          class="btn btn-primary"
-          data-testid="send-reply"
-          disabled={busy || !text.trim() || phase.kind === 'changed'}
-          onClick={() => void send(d.version)}
-        >
-          {busy ? t('sending') : t('send')}
-        </button>
-      </div>
-    </section>
+        {phase.kind === 'changed' && (
+          <div class="collision" role="alert" data-testid="collision">
+            <p>
+              {(() => {
+                const who = phase.changes.find((c) => c.actor)?.actor?.name;
+                return who ? (
+                  <>
+                    <strong>
+                      <bdi dir="auto">{who}</bdi>
+                    </strong>{' '}
+                    {t('changed.since')}
+                  </>
+                ) : (
+                  t('changed.thread')
+                );
+              })()}
+            </p>
+            <ul>
+              {phase.changes.map((c) => (
+                <li key={c.seq}>
+                  <bdi dir="auto">{c.summary}</bdi>
+                </li>
+              ))}
+            </ul>
+            <div class="collision-actions">
+              <button
+                type="button"
+                class="btn btn-quiet"
+                data-testid="collision-review"
+                onClick={() => {
+                  setPhase({ kind: 'writing' });
+                  void app.openThread(d.threadId);
+                }}
+              >
+                {t('changed.review')}
+              </button>
+              <button
+                type="button"
+                class="btn"
+                data-testid="collision-send-anyway"
+                onClick={() => void send(phase.version)}
+              >
+                {t('changed.sendAnyway')}
+              </button>
+            </div>
+          </div>
+        )}
+        {error && (
+          <p class="inline-error" role="alert" data-testid="composer-error">
+            {error}
+          </p>
+        )}
+        <div class="composer-actions">
+          <button
+            type="button"
+            class="btn btn-primary"
+            data-testid="send-reply"
+            disabled={busy || !text.trim() || phase.kind === 'changed'}
+            onClick={() => void send(d.version)}
+          >
+            {busy ? t('sending') : t('send')}
+          </button>
+        </div>
+      </section>
+    </>
   );
 }

@@ -81,3 +81,24 @@ export async function cancelReply(
   if (status === 200) return { ok: true, reply: (data as { reply: Reply }).reply };
   return { ok: false, message: errorText(data, 'Could not undo.') };
 }
+
+/** An approver lets a reply waiting for sign-off go out. */
+export async function approveReply(replyId: number): Promise<{ ok: true } | { ok: false; message: string }> {
+  const { status, data } = await call(
+    'POST',
+    `/api/replies/${encodeURIComponent(String(replyId))}/approve`,
+    {},
+  );
+  return status === 200 ? { ok: true } : { ok: false, message: errorText(data, 'Could not approve.') };
+}
+
+/** An approver returns a reply to its author with a note; it is not sent. */
+export async function returnReply(
+  replyId: number,
+  note: string,
+): Promise<{ ok: true } | { ok: false; message: string }> {
+  const { status, data } = await call('POST', `/api/replies/${encodeURIComponent(String(replyId))}/return`, {
+    note,
+  });
+  return status === 200 ? { ok: true } : { ok: false, message: errorText(data, 'Could not return it.') };
+}

@@ -25,6 +25,12 @@ const en = {
   'state.failed': 'Not sent',
   'state.bounced': 'Bounced',
   'state.cancelled': 'Not sent (pulled back or returned)',
+  'states.label': 'Replies on this thread',
+  'states.automatic': 'Automatic acknowledgement',
+  'states.noSentCopy': 'no copy in Sent yet',
+  'states.approve': 'Approve',
+  'states.return': 'Return',
+  'states.returnNote': 'Why it goes back',
 } as const;
 
 export type ComposerKey = keyof typeof en;
@@ -55,6 +61,12 @@ const ar: Record<ComposerKey, string> = {
   'state.failed': 'لم يُرسل',
   'state.bounced': 'ارتدّ',
   'state.cancelled': 'لم يُرسل (سُحب أو أُعيد)',
+  'states.label': 'الردود في هذه المحادثة',
+  'states.automatic': 'إشعار استلام تلقائي',
+  'states.noSentCopy': 'لا نسخة في المرسل بعد',
+  'states.approve': 'موافقة',
+  'states.return': 'إعادة',
+  'states.returnNote': 'سبب الإعادة',
 };
 
 /** The composer's string lookup for the officer's UI language. */
