@@ -267,7 +267,10 @@ export function ingestMessage(
     const referenced = [
       ...refs.flatMap((messageId) => st.threadsOfMessageId.all({ messageId })),
       // Our reply ids lead to their thread even when only a bounce report names them.
-      ...repliedThreadsReferenced(tx, refs, classification.bounce),
+      ...repliedThreadsReferenced(tx, refs, classification.bounce, {
+        sender: parsed.from.address,
+        ownAddress: options.ownAddress,
+      }),
     ];
     const referencing = st.threadsReferencing.all({ messageId: parsed.messageId });
     const windowDays = options.subjectWindowDays ?? 30;

@@ -7,6 +7,7 @@ import type { Db } from '../../db/client.ts';
 import {
   attachments,
   blobs,
+  contacts,
   events,
   messageRefs,
   messages,
@@ -27,6 +28,7 @@ import {
   replyRecipients,
   replySubject,
   safeDisplayName,
+  threadIdFromReplyId,
   type Party,
 } from '../mail/smtp/reply-headers.ts';
 import { presentReply } from '../presenters/reply.ts';
@@ -858,12 +860,31 @@ export function repliedThreadsReferenced(
   tx: Tx | Db,
   refs: string[],
   bounce: BounceReport | undefined,
+  from?: { sender: string; ownAddress: string | null },
 ): { messageId: string; threadId: number }[] {
   const ids = [...new Set([...refs, ...(bounce?.originalMessageIds ?? [])])];
-  return outgoingByMessageIds(tx, ids).map((hit) => ({
-    messageId: hit.messageId,
-    threadId: liveThreadId(tx, hit.threadId),
-  }));
+  const hits = outgoingByMessageIds(tx, ids);
+  const found = hits.map((hit) => ({ messageId: hit.messageId, threadId: liveThreadId(tx, hit.threadId) }));
+  if (!from?.ownAddress) return found;
+  // An id in our format that our outbox no longer knows (a restored or pruned database): the thread id
+  // inside it counts only for that conversation's own journalist, since anyone can write such an id.
+  const domain = messageIdDomain(from.ownAddress);
+  const known = new Set(hits.map((h) => h.messageId));
+  for (const ref of refs) {
+    if (known.has(ref)) continue;
+    const claimed = threadIdFromReplyId(ref, domain);
+    if (claimed === null) continue;
+    const threadId = liveThreadId(tx, claimed);
+    const contact = tx
+      .select({ email: contacts.email })
+      .from(threads)
+      .innerJoin(contacts, eq(contacts.id, threads.contactId))
+      .where(eq(threads.id, threadId))
+      .get();
+    if (contact && contact.email.toLowerCase() === from.sender.toLowerCase())
+      found.push({ messageId: ref, threadId });
+  }
+  return found;
 }
 
 export interface ReplyOfficeSettings {

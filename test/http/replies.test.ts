@@ -331,6 +331,29 @@ describe('replies API', () => {
     );
   });
 
+  it('our Message-ID leads an answer back to its thread even when the outbox no longer knows it, for its journalist only', async () => {
+    const forgotten = `reply.${otherThreadId}.0123456789abcdef@newsdesk.test`;
+    const answer = (id: string, from: string) =>
+      [
+        `From: ${from}`,
+        'To: newsdesk@newsdesk.test',
+        'Subject: Something else entirely',
+        `Message-ID: <${id}>`,
+        `In-Reply-To: <${forgotten}>`,
+        'Date: Mon, 16 Nov 2026 12:00:00 +0000',
+        '',
+        'Following up.',
+        '',
+      ].join('\r\n');
+    await t.ingestRaw(answer('kim-again@wire.test', 'Kim <kim@wire.test>'));
+    await t.ingestRaw(answer('stranger@evil.test', 'Mallory <mallory@evil.test>'));
+    const threadOf = (id: string) =>
+      (t.db.$client.prepare('select thread_id t from messages where message_id = ?').get(id) as { t: number })
+        .t;
+    expect(threadOf('kim-again@wire.test')).toBe(otherThreadId);
+    expect(threadOf('stranger@evil.test')).not.toBe(otherThreadId);
+  });
+
   it('reply settings: everyone reads them, only admins change them', async () => {
     const read = await t.app.inject({ url: '/api/reply-settings', headers: { cookie: staff } });
     expect(read.json()).toEqual({ requireApproval: false, acknowledgement: { enabled: false, texts: {} } });
