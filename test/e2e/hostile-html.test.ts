@@ -3,7 +3,7 @@
  * CSS obfuscation and remote-fetch vectors (H-13, H-16) and full-window overlays (H-15). Every page
  * request is intercepted: anything not for the app's own origin is recorded and refused.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -14,6 +14,7 @@ import { corporaDir, corpusAvailable } from '../support/corpus-mail.ts';
 
 const DIST_INDEX = fileURLToPath(new URL('../../web/dist/index.html', import.meta.url));
 const XSS = join(corporaDir(), 'xss');
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
 const UI_MS = 15_000;
 // Payloads per message: few enough that one broken payload cannot hide many others.
 const CHUNK = 25;
@@ -222,6 +223,8 @@ describe.skipIf(!availability.ok)('hostile HTML mail in the viewer', () => {
     const notice = await page.getByTestId('remote-notice').textContent();
     const blocked = Number(/(\d+) remote items blocked/.exec(notice ?? '')?.[1]);
     expect(blocked).toBeGreaterThanOrEqual(15);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}remote-images-blocked.png` });
     expect(consoleErrors).toEqual([]);
   });
 
