@@ -56,6 +56,10 @@ describe('GET /api/messages/:id/html', () => {
         [logoPart, svgPart],
       ),
     );
+    // Another sender's mail pointing at the first message's logo by its Content-ID.
+    await t.ingestRaw(
+      htmlMail('thief', 'eve@other.test', '<p>Borrowed <img src="cid:logo@paper.test" alt="borrowed"></p>'),
+    );
     await t.ingestRaw(
       [
         'From: Bo <bo@paper.test>',
@@ -145,6 +149,14 @@ describe('GET /api/messages/:id/html', () => {
     });
     expect(block.statusCode).toBe(204);
     expect((await t.app.inject({ url, headers: { cookie } })).body).not.toContain('tracker.example');
+  });
+
+  it("resolves cid: only within the message itself, never another message's part (H-18)", async () => {
+    const res = await t.app.inject({ url: `/api/messages/${ids['HTML thief']}/html`, headers: { cookie } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('Borrowed');
+    expect(res.body).not.toContain('data:image/png');
+    expect(res.body).toContain('[borrowed]');
   });
 
   it('answers 404 for a message without HTML and for one that does not exist', async () => {
