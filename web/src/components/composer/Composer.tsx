@@ -31,6 +31,7 @@ export function Composer() {
   const [quote, setQuote] = useState(true);
   const [replyAll, setReplyAll] = useState(false);
   const [statusAfterSend, setStatusAfterSend] = useState<'answered' | 'waiting'>('answered');
+  const [forwarded, setForwarded] = useState<ReadonlySet<number>>(new Set());
   const [phase, setPhase] = useState<Phase>({ kind: 'writing' });
   const [error, setError] = useState<string | null>(null);
   const [latest, setLatest] = useState<Reply | null>(null);
@@ -44,6 +45,7 @@ export function Composer() {
     setPhase({ kind: 'writing' });
     setError(null);
     setLatest(null);
+    setForwarded(new Set());
     keyRef.current = null;
   }, [threadId]);
 
@@ -63,6 +65,8 @@ export function Composer() {
   }, [held]);
 
   if (!d || !d.thread) return null;
+  // The thread's own attachments, which a reply may forward (uploads are not supported yet).
+  const threadFiles = [...new Map(d.messages.flatMap((m) => m.attachments).map((f) => [f.id, f])).values()];
 
   async function send(basedOnVersion: number | null): Promise<void> {
     if (!d || !text.trim()) return;
@@ -71,7 +75,14 @@ export function Composer() {
     setError(null);
     const outcome = await sendReply(
       d.threadId,
-      { text, quote, replyAll, statusAfterSend, ...(basedOnVersion !== null ? { basedOnVersion } : {}) },
+      {
+        text,
+        quote,
+        replyAll,
+        statusAfterSend,
+        ...(forwarded.size > 0 ? { attachmentIds: [...forwarded] } : {}),
+        ...(basedOnVersion !== null ? { basedOnVersion } : {}),
+      },
       keyRef.current,
     );
     if (outcome.kind === 'accepted') {
@@ -190,6 +201,27 @@ export function Composer() {
             }
           }}
         />
+        {threadFiles.length > 0 && (
+          <fieldset class="composer-files">
+            <legend>{t('files')}</legend>
+            {threadFiles.map((f) => (
+              <label key={f.id}>
+                <input
+                  type="checkbox"
+                  checked={forwarded.has(f.id)}
+                  onChange={(e) => {
+                    const next = new Set(forwarded);
+                    if ((e.target as HTMLInputElement).checked) next.add(f.id);
+                    else next.delete(f.id);
+                    setForwarded(next);
+                  }}
+                />{' '}
+                <bdi dir="auto">{f.filename ?? t('files.unnamed')}</bdi> (
+                {Math.max(1, Math.round(f.size / 1024))} KB)
+              </label>
+            ))}
+          </fieldset>
+        )}
         <div class="composer-options">
           <label>
             <input

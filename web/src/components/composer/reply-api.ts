@@ -9,6 +9,7 @@ export interface ReplyRequest {
   quote: boolean;
   replyAll: boolean;
   statusAfterSend: 'answered' | 'waiting';
+  attachmentIds?: number[];
   basedOnVersion?: number;
 }
 
