@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailFrameCsp } from '../../server/routes/messages/html.ts';
+import { MAIL_FRAME_SANDBOX } from '../../web/src/mail-frame-policy.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { corporaDir, corpusAvailable } from '../support/corpus-mail.ts';
@@ -255,5 +257,55 @@ describe.skipIf(!availability.ok)('hostile HTML mail in the viewer', () => {
     await page.getByTestId('detail-assignee').getByText('Admin').waitFor();
     expect(dialogs).toEqual([]);
     expect(offOrigin).toEqual([]);
+  });
+
+  it('runs no script even without the sanitiser: the frame sandbox and CSP alone (H-28)', async () => {
+    const unsanitised = [
+      '<script>window.top.__pwned = 1; alert(1)</script>',
+      '<img src=x onerror="alert(2)"><svg onload="alert(3)"></svg><body onload="alert(4)">',
+      '<iframe src="javascript:alert(5)"></iframe><object data="data:text/html,<script>alert(6)</script>"></object>',
+      '<input autofocus onfocus="alert(7)"><details open ontoggle="alert(8)"></details>',
+      '<a id="go" href="javascript:alert(9)" target="_top">x</a><base href="javascript:alert(10)//">',
+      '<form action="javascript:alert(11)"><button id="submit">send</button></form>',
+      ...(haveCorpus ? corpusPayloads().map((p) => p.html) : []),
+    ].join('\n');
+    await page.route(`${origin}/__unsanitised`, (route) =>
+      route.fulfill({
+        status: 200,
+        headers: {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': mailFrameCsp(false),
+        },
+        body: unsanitised,
+      }),
+    );
+    const before = page.url();
+    const frameDone = page.waitForEvent('framenavigated', (f) => f.url().endsWith('/__unsanitised'));
+    await page.evaluate(
+      ([src, sandbox]) => {
+        const frame = document.createElement('iframe');
+        frame.setAttribute('sandbox', sandbox!);
+        frame.src = src!;
+        frame.dataset.testid = 'unsanitised-frame';
+        document.body.append(frame);
+      },
+      [`${origin}/__unsanitised`, MAIL_FRAME_SANDBOX],
+    );
+    const frame = await frameDone;
+    await frame.waitForLoadState('load');
+    // Clicks a sandboxed page would need to turn into navigation or a submission.
+    await frame
+      .locator('#go')
+      .click({ timeout: 2000 })
+      .catch(() => undefined);
+    await frame
+      .locator('#submit')
+      .click({ timeout: 2000 })
+      .catch(() => undefined);
+    await page.waitForTimeout(500);
+    expect(dialogs).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(page.url()).toBe(before);
   });
 });

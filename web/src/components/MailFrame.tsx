@@ -1,6 +1,7 @@
 import { useSignal } from '@preact/signals';
 import { useEffect } from 'preact/hooks';
 import { useApp, useT } from '../context.ts';
+import { MAIL_FRAME_SANDBOX } from '../mail-frame-policy.ts';
 import type { MessageHtmlInfo } from '../types.ts';
 
 /**
@@ -57,7 +58,7 @@ export function MailFrame({ messageId }: { messageId: number }) {
         key={revision.value}
         title={t('message.frameTitle')}
         src={`/api/messages/${encodeURIComponent(String(messageId))}/html?r=${revision.value}`}
-        sandbox="allow-popups allow-popups-to-escape-sandbox"
+        sandbox={MAIL_FRAME_SANDBOX}
         referrerpolicy="no-referrer"
         loading="lazy"
         data-testid="mail-iframe"
