@@ -37,8 +37,8 @@ export type IndexBuildMessage =
     }
   | { kind: 'error'; error: string };
 
-const RELEASES_PER_MESSAGE = 1000;
-const ENTRIES_PER_MESSAGE = 5000;
+const RELEASES_PER_MESSAGE = 500;
+const ENTRIES_PER_MESSAGE = 2000;
 
 function* messages(request: IndexBuildRequest): Generator<[IndexBuildMessage, ArrayBuffer[]]> {
   let catalogue: { stamp: CatalogueStamp; releases: CatalogueRelease[] };

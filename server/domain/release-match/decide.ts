@@ -2,6 +2,7 @@
 // uses the kind of evidence (a link or a quoted title settles it), the lead over the next family, the
 // share of the enquiry's distinctive terms the release covers, and the date.
 import type { Query, ReleaseIndex } from './index.ts';
+import { cueFactor } from './cues.ts';
 import type { EnquiryText, Evidence, MatchOptions, MatchResult } from './types.ts';
 
 type Source = 'subject' | 'new' | 'quoted';
@@ -16,6 +17,8 @@ export interface FamilyScore {
   sim: number;
   /** Similarity of the sender's own words (subject + new text) relative to the best family, or 1 when they say little. */
   newRel: number;
+  /** Among several cited families, how much the sender's own words echo this one's title, relative to the best (else 1). */
+  titleRel: number;
   recency: number;
   explicit: {
     url?: { source: Source; detail: string; pos: number; recency: number };
@@ -40,7 +43,7 @@ function explicitPoints(fam: FamilyScore): number {
   const e = fam.explicit;
   // Quoted history counts in full only when the sender's own words also point at this family; a
   // release cited only in history must not steal the link from what the new text is about.
-  const q = 0.4 + 0.6 * fam.newRel;
+  const q = 0.4 + 0.6 * fam.newRel * (0.5 + 0.5 * fam.titleRel);
   let p = 0;
   if (e.url) p += e.url.source === 'quoted' ? 1.2 * q : 3;
   if (e.title) p += e.title.source === 'quoted' ? (e.title.full ? 0.9 : 0.6) * q : e.title.full ? 2.2 : 1.4;
@@ -123,7 +126,14 @@ export function decide(
     confidence = 1 / (1 + Math.exp(-z));
   }
   confidence = pct(confidence);
-  const reason = buildReason(fam, shared);
+  const published = index.releases[bestPos]!.release.publishedAt;
+  const days = (enquiry.date.getTime() - published.getTime()) / 86_400_000;
+  const cue = query.cue && cueFactor(query.cue, days) === 1 ? query.cue : null;
+  const reason = buildReason(
+    fam,
+    shared,
+    cue ? `${recencyDetail(enquiry.date, published)}, as "${cue.said}" says` : null,
+  );
   if (confidence < threshold) {
     return {
       releaseId: null,
@@ -213,7 +223,7 @@ function sharedTerms(index: ReleaseIndex, query: Query, pos: number): string[] {
   return shown;
 }
 
-function buildReason(fam: FamilyScore, shared: string[]): string {
+function buildReason(fam: FamilyScore, shared: string[], dated: string | null): string {
   const e = fam.explicit;
   if (e.url) return e.url.source === 'quoted' ? 'quoted text links to the release' : 'links to the release';
   if (e.title)
@@ -226,7 +236,9 @@ function buildReason(fam: FamilyScore, shared: string[]): string {
     return e.quote.source === 'quoted'
       ? `forwards or quotes the release: "${e.quote.detail}…"`
       : `quotes the release: "${e.quote.detail}…"`;
-  return shared.length ? `similar text: ${shared.join(', ')}` : 'similar text';
+  const similar = shared.length ? `similar text: ${shared.join(', ')}` : 'similar text';
+  // When the sender said when it came out, the date is part of what decided.
+  return dated ? `${similar}; ${dated}` : similar;
 }
 
 function recencyDetail(date: Date, published: Date): string {

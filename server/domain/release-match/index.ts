@@ -3,11 +3,13 @@
 import {
   canonicalizeUrl,
   extractUrls,
+  isStopWord,
   normalizeForMatch,
   splitTranslationSuffix,
 } from '../text-normalize.ts';
 import { analyse, crossScriptKey, type Analysed } from './analyze.ts';
 import { Bm25Index, type Bm25Data } from './bm25.ts';
+import { cueFactor, dateCue, isGenreStem, type DateCue } from './cues.ts';
 import { learnLexicon, type Lexicon, type ParallelPair } from './lexicon.ts';
 import { decide, features, type FamilyScore } from './decide.ts';
 import type { CatalogueRelease, EnquiryText, Evidence, MatchOptions, MatchResult } from './types.ts';
@@ -226,6 +228,8 @@ const SUBJECT_PREFIX =
 
 const KIND_WEIGHT: Record<string, number> = { g: 0.8, n: 1.6, d: 1.4, y: 0.25, kl: 0.6, ka: 0.6 };
 const LEXICON_WEIGHT = 0.55;
+/** Words every enquiry uses ("newspaper", "comment", "رسمي") count this much of a topic word. */
+const GENRE_WEIGHT = 0.3;
 
 function sourcesOf(enquiry: EnquiryText): SourceText[] {
   const subject = normalizeForMatch(enquiry.subject).replace(SUBJECT_PREFIX, '');
@@ -248,6 +252,8 @@ function sourcesOf(enquiry: EnquiryText): SourceText[] {
 export interface Query {
   weights: Map<string, number>;
   display: Map<string, string>;
+  /** When the sender says the release came out ("yesterday"), if they do. */
+  cue: DateCue | null;
 }
 
 function buildQuery(index: ReleaseIndex, sources: SourceText[]): Query {
@@ -263,13 +269,14 @@ function buildQuery(index: ReleaseIndex, sources: SourceText[]): Query {
     const a = s.analysed;
     for (const stem of a.stems) {
       const shown = a.surface.get(stem) ?? stem;
-      put(stem, s.weight, shown);
-      for (const t of index.lexicon.get(stem) ?? []) put(t.term, s.weight * LEXICON_WEIGHT * t.conf, shown);
+      const w = isGenreStem(stem) ? s.weight * GENRE_WEIGHT : s.weight;
+      put(stem, w, shown);
+      for (const t of index.lexicon.get(stem) ?? []) put(t.term, w * LEXICON_WEIGHT * t.conf, shown);
     }
     for (const [key, raw] of a.entities) put(key, s.weight * (KIND_WEIGHT[key.split(':')[0]!] ?? 1), raw);
     for (const [key, word] of a.skeletons) put(crossScriptKey(key), s.weight * KIND_WEIGHT.kl!, word);
   }
-  return { weights, display };
+  return { weights, display, cue: null };
 }
 
 /** Recency prior: enquiries follow their release by hours or days, never (or barely) precede it. */
@@ -434,6 +441,9 @@ export function matchWithFeatures(
 ): { result: MatchResult; features: Record<string, number> } {
   const sources = sourcesOf(enquiry);
   const query = buildQuery(index, sources);
+  // "Yesterday", "last week" in the sender's own words narrow when the release came out.
+  const cue = dateCue(`${enquiry.subject}\n${enquiry.newText}`);
+  query.cue = cue;
   const scores = index.bm25.score(query.weights);
   const n = index.releases.length;
   const explicit = new Map<number, Explicit>();
@@ -454,7 +464,8 @@ export function matchWithFeatures(
     // The date prior only lowers a score: skip it where even the undated score could not get in.
     const script = index.releases[i]!.arabicScript ? bestArabic : bestLatin;
     if (!bestDated.admits(sc) && !script.admits(sc)) continue;
-    const dated = sc * recencyFromDays((when - index.published[i]!) / 86_400_000);
+    const days = (when - index.published[i]!) / 86_400_000;
+    const dated = sc * recencyFromDays(days) * cueFactor(cue, days);
     bestDated.offer(i, dated);
     script.offer(i, dated);
   }
@@ -501,11 +512,13 @@ export function matchWithFeatures(
       bm25: 0,
       sim: 0,
       newRel: 0,
+      titleRel: 1,
       recency: 0,
       explicit: {},
     };
     fam.members.push(pos);
-    const rec = recencyFactor(enquiry.date, r.publishedAt);
+    const baseRec = recencyFactor(enquiry.date, r.publishedAt);
+    const rec = baseRec * cueFactor(cue, (when - r.publishedAt.getTime()) / 86_400_000);
     const script = maxScript[index.releases[pos]!.arabicScript ? 1 : 0]!;
     const sim =
       (0.35 * rel(scores[pos]!, maxAll) +
@@ -520,14 +533,45 @@ export function matchWithFeatures(
     }
     fam.newRel = Math.max(fam.newRel, newSays ? rel(newScores.get(pos)!, maxNew) : 1);
     const ex = explicit.get(pos);
-    if (ex) mergeExplicit(fam, pos, ex, rec);
+    // A cited release keeps the plain date prior: the cue is for telling similar releases apart.
+    if (ex) mergeExplicit(fam, pos, ex, baseRec);
     families.set(r.familyId, fam);
   }
   const fams = [...families.values()];
+  weighTitlesOfCited(index, fams, sources, newSays);
   return {
     result: decide(index, enquiry, fams, query, options),
     features: withFeatures ? features(index, fams, query) : {},
   };
+}
+
+/**
+ * When several releases are cited (a forwarded digest, a chain of quoted mails), the one whose title
+ * the sender's own words echo ("the Foreign Secretary's own statement") is the one asked about:
+ * each cited family gets its title overlap with subject and new text, relative to the best of them.
+ */
+function weighTitlesOfCited(
+  index: ReleaseIndex,
+  fams: FamilyScore[],
+  sources: SourceText[],
+  newSays: boolean,
+): void {
+  const cited = fams.filter((f) => f.explicit.url || f.explicit.title || f.explicit.quote);
+  if (cited.length < 2 || !newSays) return;
+  const own = new Set([...sources[0]!.analysed.words, ...sources[1]!.analysed.words]);
+  const cover = new Map<FamilyScore, number>();
+  for (const f of cited) {
+    let best = 0;
+    for (const pos of f.members) {
+      const words = [...new Set(index.releases[pos]!.titleWords.filter((w) => !isStopWord(w)))];
+      if (words.length === 0) continue;
+      best = Math.max(best, words.filter((w) => own.has(w)).length / words.length);
+    }
+    cover.set(f, best);
+  }
+  const max = Math.max(...cover.values());
+  if (max <= 0) return;
+  for (const [f, c] of cover) f.titleRel = c / max;
 }
 
 function mergeExplicit(fam: FamilyScore, pos: number, ex: Explicit, rec: number): void {
