@@ -25,6 +25,12 @@ export interface MailStackOptions {
    * through Postfix to them is delivered here too; default none.
    */
   extraDomains?: string[];
+  /**
+   * Behave like Gmail or Microsoft 365 for this user: every message they send through Postfix is also
+   * filed in their own Sent folder (a sender_bcc to user+Sent, saved by LMTP to the detail mailbox).
+   * Default: none, Postfix files nothing.
+   */
+  fileSentFor?: string;
   /** Mailbox users; default [{ user: 'newsdesk@<domain>', password: 'newsdesk-pass' }]. */
   users?: MailUser[];
   /** IMAP listens on portBase, SMTP on portBase + 1; default: a free pair picked per worker. */
@@ -341,6 +347,7 @@ interface Layout {
   token: string;
   domain: string;
   extraDomains: string[];
+  fileSentFor: string | null;
   users: MailUser[];
   imapPort: number;
   smtpPort: number;
@@ -437,7 +444,15 @@ protocol imap {
   # The default of 10 per user and IP is hit by parallel test clients and benchmarks.
   mail_max_userip_connections = 100
 }
-`;
+${
+  l.fileSentFor
+    ? `protocol lmtp {
+  # user+Sent@domain is delivered into the user's Sent folder (see fileSentFor).
+  lmtp_save_to_detail_mailbox = yes
+}
+`
+    : ''
+}`;
 }
 
 function usersFile(l: Layout): string {
@@ -475,7 +490,9 @@ alias_database =
 virtual_mailbox_domains = ${[l.domain, ...l.extraDomains].join(', ')}
 # texthash: needs no postmap step.
 virtual_mailbox_maps = texthash:${d}/postfix/vmailbox
-virtual_transport = lmtp:unix:${d}/run/lmtp
+virtual_transport = lmtp:unix:${d}/run/lmtp${
+    l.fileSentFor ? `\nsender_bcc_maps = texthash:${d}/postfix/sender_bcc` : ''
+  }
 recipient_delimiter = +
 smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
 # No SMTP AUTH via Dovecot: smtpd dies ("no SASL authentication mechanisms") when the auth socket is
@@ -588,6 +605,10 @@ async function writeLayout(l: Layout, ids: Ids): Promise<void> {
     [`${d}/postfix/main.cf`, postfixMainCf(l)],
     [`${d}/postfix/master.cf`, postfixMasterCf(l)],
     [`${d}/postfix/vmailbox`, l.users.map((u) => `${u.user} OK\n`).join('')],
+    [
+      `${d}/postfix/sender_bcc`,
+      l.fileSentFor ? `${l.fileSentFor} ${l.fileSentFor.replace('@', '+Sent@')}\n` : '',
+    ],
   ];
   // Postfix re-reads main.cf in 300 ms steps until it is over a second old (a guard against
   // half-written files); backdating skips ~1.5 s of waiting.
@@ -704,7 +725,15 @@ export async function startMailStack(opts: MailStackOptions = {}): Promise<MailS
   let lastErr: unknown;
   for (let attempt = 0; attempt < (opts.portBase === undefined ? 4 : 1); attempt++) {
     try {
-      return await startOnce(domain, extraDomains, users, mailFormat, opts.portBase, ids);
+      return await startOnce(
+        domain,
+        extraDomains,
+        opts.fileSentFor ?? null,
+        users,
+        mailFormat,
+        opts.portBase,
+        ids,
+      );
     } catch (err) {
       lastErr = err;
       if (!(err instanceof Error && /Address already in use/.test(err.message))) throw err;
@@ -716,6 +745,7 @@ export async function startMailStack(opts: MailStackOptions = {}): Promise<MailS
 async function startOnce(
   domain: string,
   extraDomains: string[],
+  fileSentFor: string | null,
   users: MailUser[],
   mailFormat: 'sdbox' | 'maildir',
   portBase: number | undefined,
@@ -746,6 +776,7 @@ async function startOnce(
       token,
       domain,
       extraDomains,
+      fileSentFor,
       users,
       imapPort: ports.imap,
       smtpPort: ports.smtp,
