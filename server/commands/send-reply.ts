@@ -36,6 +36,7 @@ import { presentThread, toApiMessage } from '../presenters/thread.ts';
 import type { Reply } from '../schemas/api.ts';
 import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
 import { appendEvents, type Tx } from './append-events.ts';
+import { indexMessage } from './search-index.ts';
 
 type OutboxRow = typeof outbox.$inferSelect;
 type ReplyState = OutboxRow['state'];
@@ -420,6 +421,8 @@ export function storeOutgoing(tx: Tx, o: OutgoingRecord): { reply: Reply; domain
     })
     .returning()
     .get();
+  // Replies are found by search like any other message of the thread.
+  indexMessage(tx, { ...messageRow, outlet: null });
   for (const ref of [...new Set([...(o.parentId ? [o.parentId] : []), ...o.references])])
     tx.insert(messageRefs).values({ messageRowId: messageRow.id, refMessageId: ref }).run();
   const fileRows = o.files.map((f) =>
