@@ -341,10 +341,13 @@ describe.skipIf(!availability.ok)('thread list in Chromium', () => {
       await page.waitForTimeout(1000);
       expect(await rowWithSubject(DROP_SUBJECT).count()).toBe(0);
       expect(await connectionState()).toBe('reconnecting');
+      // Nobody should trust a stale list: a banner says live updates are paused.
+      expect(await page.getByTestId('disconnected-banner').isVisible()).toBe(true);
 
       refuseSockets = false;
       await rowWithSubject(DROP_SUBJECT).waitFor({ timeout: 15_000 });
       await waitForConnection('live');
+      await page.getByTestId('disconnected-banner').waitFor({ state: 'detached' });
       // The client backed off and retried, and resumed from the seq it had rather than from scratch.
       const retries = socketUrls.slice(before);
       expect(retries.length).toBeGreaterThanOrEqual(2);
