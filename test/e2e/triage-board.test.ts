@@ -135,6 +135,8 @@ describe.skipIf(!availability.ok)('triage board in Chromium', () => {
     await a.getByTestId('thread-detail').waitFor();
     // Opening it marks it read for A only.
     await expect.poll(() => row(a, 'Harbour closure').getAttribute('data-unread')).toBe('false');
+    // The tab title counts what this officer has not read yet.
+    await expect.poll(() => a.title()).toMatch(/^\(3\) /);
     expect(await row(b, 'Harbour closure').getAttribute('data-unread')).toBe('true');
 
     // B sees A on the thread, in the list row and then inside the thread.
