@@ -834,6 +834,10 @@ export function recordReplyBounce(tx: Tx, report: BounceReport, now: Date): Doma
   return out;
 }
 
+function inOurDomain(messageId: string, ownAddress: string): boolean {
+  return messageId.toLowerCase().endsWith(`@${messageIdDomain(ownAddress)}`);
+}
+
 /**
  * Our own reply coming back into the inbox (a Bcc, a list reflecting it, the Sent folder fed into
  * INBOX: L-09): the out message row it already is, or null. Judged by Message-ID in our outbox, not
@@ -844,7 +848,7 @@ export function ownReplyComingBack(
   message: { messageId: string; from: { address: string }; headers: Map<string, string[]> },
   ownAddress: string | null,
 ): number | null {
-  if (!ownAddress) return null;
+  if (!ownAddress || !inOurDomain(message.messageId, ownAddress)) return null;
   const [hit] = outgoingByMessageIds(tx, [message.messageId]);
   if (!hit || hit.messageRowId === null) return null;
   const own = isOwnMessage(
@@ -865,15 +869,20 @@ export function repliedThreadsReferenced(
   bounce: BounceReport | undefined,
   from?: { sender: string; ownAddress: string | null },
 ): { messageId: string; threadId: number }[] {
-  const ids = [...new Set([...refs, ...(bounce?.originalMessageIds ?? [])])];
+  const ownAddress = from?.ownAddress;
+  if (!ownAddress) return [];
+  // Every id we generate is in our domain: other ids need no lookup (this runs for every message).
+  const ids = [...new Set([...refs, ...(bounce?.originalMessageIds ?? [])])].filter((id) =>
+    inOurDomain(id, ownAddress),
+  );
+  if (ids.length === 0) return [];
   const hits = outgoingByMessageIds(tx, ids);
   const found = hits.map((hit) => ({ messageId: hit.messageId, threadId: liveThreadId(tx, hit.threadId) }));
-  if (!from?.ownAddress) return found;
   // An id in our format that our outbox no longer knows (a restored or pruned database): the thread id
   // inside it counts only for that conversation's own journalist, since anyone can write such an id.
-  const domain = messageIdDomain(from.ownAddress);
+  const domain = messageIdDomain(ownAddress);
   const known = new Set(hits.map((h) => h.messageId));
-  for (const ref of refs) {
+  for (const ref of ids) {
     if (known.has(ref)) continue;
     const claimed = threadIdFromReplyId(ref, domain);
     if (claimed === null) continue;
@@ -884,7 +893,7 @@ export function repliedThreadsReferenced(
       .innerJoin(contacts, eq(contacts.id, threads.contactId))
       .where(eq(threads.id, threadId))
       .get();
-    if (contact && contact.email.toLowerCase() === from.sender.toLowerCase())
+    if (contact && contact.email.toLowerCase() === from!.sender.toLowerCase())
       found.push({ messageId: ref, threadId });
   }
   return found;
