@@ -49,6 +49,8 @@ export interface ReleaseIndex {
   readonly shingleHashes: Uint32Array;
   /** Publication times (ms) by position, for the date prior over the whole catalogue. */
   readonly published: Float64Array;
+  /** 1 where the release is in Arabic script, by position (packed for the pass over the catalogue). */
+  readonly arabic: Uint8Array;
 }
 
 /** A ReleaseIndex as structured-clonable data, with the buffers that can be transferred. */
@@ -180,6 +182,7 @@ export function buildReleaseIndex(releases: CatalogueRelease[]): ReleaseIndex {
     shingleStart,
     shingleHashes: packed,
     published: Float64Array.from(releases, (r) => r.publishedAt.getTime()),
+    arabic: Uint8Array.from(indexed, (r) => (r.arabicScript ? 1 : 0)),
   };
 }
 
@@ -196,6 +199,7 @@ export function releaseIndexToData(index: ReleaseIndex): ReleaseIndexData {
       index.shingleStart.buffer,
       index.shingleHashes.buffer,
       index.published.buffer,
+      index.arabic.buffer,
     ] as ArrayBuffer[],
   };
 }
@@ -460,9 +464,9 @@ export function matchWithFeatures(
   for (let i = 0; i < n; i++) {
     const sc = scores[i]!;
     if (sc <= 0) continue;
-    best.offer(i, sc);
+    if (best.admits(sc)) best.offer(i, sc);
     // The date prior only lowers a score: skip it where even the undated score could not get in.
-    const script = index.releases[i]!.arabicScript ? bestArabic : bestLatin;
+    const script = index.arabic[i] === 1 ? bestArabic : bestLatin;
     if (!bestDated.admits(sc) && !script.admits(sc)) continue;
     const days = (when - index.published[i]!) / 86_400_000;
     const dated = sc * recencyFromDays(days) * cueFactor(cue, days);
