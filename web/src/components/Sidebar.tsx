@@ -7,8 +7,12 @@ const VIEWS: ThreadView[] = ['all', 'mine', 'unassigned', 'unlinked'];
 const STATUSES: ThreadStatus[] = ['new', 'open', 'waiting', 'answered', 'closed'];
 const LANGUAGES = ['en', 'ar'];
 
-function Count({ n }: { n: number | undefined }) {
-  return n === undefined ? null : <span class="side-count">{n}</span>;
+function Count({ n, hint }: { n: number | undefined; hint?: string | undefined }) {
+  return n === undefined ? null : (
+    <span class="side-count" title={hint}>
+      {n}
+    </span>
+  );
 }
 
 /** Views, statuses, deadlines, languages and releases, each a filter of the one list. */
@@ -43,6 +47,7 @@ export function Sidebar() {
     n?: number,
     testId?: string,
     dir?: 'auto',
+    hint?: string,
   ) => (
     <li key={key}>
       <button
@@ -55,7 +60,7 @@ export function Sidebar() {
         <span class="side-label" dir={dir}>
           {label}
         </span>
-        <Count n={n} />
+        <Count n={n} hint={hint} />
       </button>
     </li>
   );
@@ -76,6 +81,9 @@ export function Sidebar() {
             () => set({ view: v }),
             counts?.views[v],
             `view-${v}`,
+            undefined,
+            // View counts are what still needs attention; the list itself also shows answered and closed.
+            counts ? t('views.countHint', { n: counts.views[v] }) : undefined,
           ),
         )}
       </ul>

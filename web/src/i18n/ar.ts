@@ -8,6 +8,7 @@ export const ar: Record<MessageKey, string> = {
   'nav.releases': 'البيانات الصحفية',
   'nav.main': 'التنقل الرئيسي',
   'views.title': 'العروض',
+  'views.countHint': '{n} بحاجة إلى متابعة (جديدة أو مفتوحة أو بانتظار الرد)',
   'view.all': 'كل الاستفسارات',
   'view.mine': 'استفساراتي',
   'view.unassigned': 'غير مُسندة',

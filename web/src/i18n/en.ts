@@ -6,6 +6,7 @@ export const en = {
   'nav.releases': 'Releases',
   'nav.main': 'Main',
   'views.title': 'Views',
+  'views.countHint': '{n} still need attention (new, open or waiting)',
   'view.all': 'All enquiries',
   'view.mine': 'Mine',
   'view.unassigned': 'Unassigned',
