@@ -61,12 +61,18 @@ const SPECIAL =
   /[\u064b-\u0652\u0640\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u0660-\u0669\u06f0-\u06f9\uff10-\uff19أإآٱى’‘ʼ٫：\u00a0\u2000-\u200a\u202f\u3000]/g;
 
 /**
- * fold()'s text without the offset map, in two native passes: for a quick look before the real read.
- * (Whole-string lower-casing differs from fold() only for letters whose lower case is longer, such as
- * "İ", which stay letters either way.)
+ * fold()'s text without the offset map, in native passes: for a quick look before the real read.
+ * "İ" is the one BMP character whose lower case is longer (i + combining dot); fold() keeps it as is.
+ * (fold() leaves letters outside the BMP in their case; here they may be lowered, and stay letters.)
  */
 export function foldQuick(text: string): string {
-  return text.toLowerCase().replace(SPECIAL, (ch) => (DROP.test(ch) ? '' : foldChar(ch)));
+  const lower = text.includes('\u0130')
+    ? text
+        .split('\u0130')
+        .map((part) => part.toLowerCase())
+        .join('\u0130')
+    : text.toLowerCase();
+  return lower.replace(SPECIAL, (ch) => (DROP.test(ch) ? '' : foldChar(ch)));
 }
 
 /** The original text behind folded range [start, end). */

@@ -269,6 +269,9 @@ describe('extractDeadline: pre-filter and start scan lose nothing', () => {
           if (parsed.date && !Number.isNaN(Date.parse(parsed.date))) sent = new Date(parsed.date);
         }
         same(text.slice(0, 20_000), sent);
+        const folded = fold(text);
+        expect(folded.text).toBe(foldQuick(text));
+        expect(folded.origin).toHaveLength(folded.text.length + 1);
         same(splitReplyText(text.slice(0, 20_000)).newText, sent);
         checked++;
       }
