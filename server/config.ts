@@ -116,7 +116,8 @@ function nonNegativeInt(name: string, raw: string | undefined, fallback: number,
 /** A value that ends up in a mail header: a line break there would let it add headers (O-11). */
 function headerText(name: string, raw: string | undefined, fallback: string, problems: string[]): string {
   const value = raw?.trim() || fallback;
-  if (/[\p{Cc}\u2028\u2029]/u.test(value)) problems.push(`${name} may not contain line breaks or control characters`);
+  if (/[\p{Cc}\u2028\u2029]/u.test(value))
+    problems.push(`${name} may not contain line breaks or control characters`);
   return value;
 }
 
