@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../server/config.ts';
 import { parseMessage, readRawHeaders } from '../../../server/mail/parse.ts';
 import { composeReplyBytes } from '../../../server/mail/smtp/compose-reply.ts';
 import {
@@ -163,5 +164,18 @@ describe('SMTP failures', () => {
     expect(
       classifySmtpError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ESOCKET' })).permanent,
     ).toBe(false);
+  });
+});
+
+describe('reply configuration', () => {
+  it('refuses an office name or Sent folder that could break a header line, and a negative undo window', () => {
+    expect(() => loadConfig({ NEWSDESK_OFFICE_NAME: 'Press\r\nBcc: a@evil.example' })).toThrow(
+      /NEWSDESK_OFFICE_NAME may not contain line breaks/,
+    );
+    expect(() => loadConfig({ NEWSDESK_SENT_FOLDER: 'Sent\nx' })).toThrow(/NEWSDESK_SENT_FOLDER/);
+    expect(() => loadConfig({ NEWSDESK_UNDO_SECONDS: '-1' })).toThrow(/NEWSDESK_UNDO_SECONDS/);
+    const config = loadConfig({ NEWSDESK_UNDO_SECONDS: '0', NEWSDESK_OFFICE_NAME: 'FCDO Newsdesk' });
+    expect(config).toMatchObject({ undoSeconds: 0, officeName: 'FCDO Newsdesk', sentFolder: null });
+    expect(loadConfig({}).undoSeconds).toBe(10);
   });
 });
