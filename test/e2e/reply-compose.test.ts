@@ -77,6 +77,8 @@ describe.skipIf(reason !== null)('composing and sending a reply in Chromium', ()
     const box = page.getByTestId('composer-text');
     expect(await box.getAttribute('dir')).toBe('auto');
     await box.fill(words);
+    // What the officer sees is where it goes.
+    expect(await page.getByTestId('composer-to').textContent()).toBe(`To: ${LAYLA.address}`);
     // The browser resolves dir="auto" from the first strong character: Arabic reads right to left.
     expect(await box.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
     await page.getByTestId('send-reply').click();

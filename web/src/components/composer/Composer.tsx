@@ -1,9 +1,41 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from '../../context.ts';
+import type { Message } from '../../types.ts';
 import { cancelReply, sendReply, type Reply, type ThreadChange } from './reply-api.ts';
 import { ReplyStates, STATE_KEYS } from './ReplyStates.tsx';
 import { composerText } from './strings.ts';
 import './composer.css';
+
+/**
+ * Where the reply will go, by the server's rule (server/mail/smtp/reply-headers.ts): the sender of the
+ * journalist's latest message, and with reply-all its To and Cc, never our own address.
+ */
+function replyRecipients(
+  messages: Message[],
+  replyAll: boolean,
+  ownAddresses: string[],
+): { to: string[]; cc: string[] } {
+  const inbound = messages.filter((m) => m.direction === 'in');
+  const parent = [...inbound].reverse().find((m) => m.kind === 'human') ?? inbound.at(-1);
+  if (!parent) return { to: [], cc: [] };
+  const ours = new Set([
+    ...ownAddresses.map((a) => a.toLowerCase()),
+    ...messages.filter((m) => m.direction === 'out').map((m) => m.from.email.toLowerCase()),
+  ]);
+  const to = parent.from.email;
+  const seen = new Set([to.toLowerCase(), ...ours]);
+  const cc = replyAll
+    ? [...parent.to, ...parent.cc]
+        .map((a) => a.email)
+        .filter((e) => {
+          const key = e.toLowerCase();
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        })
+    : [];
+  return { to: [to], cc };
+}
 
 function newKey(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto
@@ -67,6 +99,11 @@ export function Composer() {
   if (!d || !d.thread) return null;
   // The thread's own attachments, which a reply may forward (uploads are not supported yet).
   const threadFiles = [...new Map(d.messages.flatMap((m) => m.attachments).map((f) => [f.id, f])).values()];
+  const recipients = replyRecipients(
+    d.messages,
+    replyAll,
+    store.mailboxes.value.map((m) => m.address),
+  );
 
   async function send(basedOnVersion: number | null): Promise<void> {
     if (!d || !text.trim()) return;
@@ -179,6 +216,17 @@ export function Composer() {
         <label class="composer-label" for="composer-text">
           {t('label')}
         </label>
+        {recipients.to.length > 0 && (
+          <p class="composer-to" data-testid="composer-to">
+            {t('to')} <bdi>{recipients.to.join(', ')}</bdi>
+            {recipients.cc.length > 0 && (
+              <>
+                {' · '}
+                {t('cc')} <bdi>{recipients.cc.join(', ')}</bdi>
+              </>
+            )}
+          </p>
+        )}
         <textarea
           id="composer-text"
           class="composer-text"
