@@ -72,8 +72,7 @@ export class Bm25Index {
         const d = p.docs[i]!;
         const tf = p.tfs[i]!;
         this.docs[at + i] = d;
-        this.weights[at + i] =
-          (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * (this.lengths[d] ?? 0)) / avgLen));
+        this.weights[at + i] = (tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * (this.lengths[d] ?? 0)) / avgLen));
       }
       this.idf[t] = Math.log(1 + (this.n - p.docs.length + 0.5) / (p.docs.length + 0.5));
     }
@@ -158,7 +157,8 @@ export class Bm25Index {
   /** BM25 score of one document for a resolved query. */
   scoreOne(query: { ids: Int32Array; weights: Float64Array }, pos: number): number {
     let s = 0;
-    for (let i = 0; i < query.ids.length; i++) s += this.contributionOf(query.ids[i]!, query.weights[i]!, pos);
+    for (let i = 0; i < query.ids.length; i++)
+      s += this.contributionOf(query.ids[i]!, query.weights[i]!, pos);
     return s;
   }
 
