@@ -117,6 +117,36 @@ describe.skipIf(reason !== null)('composing and sending a reply in Chromium', ()
     }
   });
 
+  it('a saved reply fills the box for this journalist, and the draft survives a reload', async () => {
+    const cookie = await app.login();
+    const created = await app.app.inject({
+      method: 'POST',
+      url: '/api/saved-replies',
+      headers: { cookie },
+      payload: { title: 'شكر', language: 'ar', body: 'عزيزتي {journalist_name}، شكراً لتواصلك.' },
+    });
+    expect(created.statusCode).toBe(201);
+    await page.reload();
+    await page.getByTestId('thread-row').first().click();
+    const picker = page.getByTestId('saved-reply-picker');
+    await expect.poll(async () => picker.locator('option').count()).toBe(2);
+    await picker.selectOption({ label: 'شكر (ar)' });
+    const box = page.getByTestId('composer-text');
+    await expect.poll(async () => box.inputValue()).toBe(`عزيزتي ${LAYLA.name}، شكراً لتواصلك.`);
+    await box.fill('مسودة لم تُرسل بعد');
+    // Saved as a draft shortly after typing stops; a reload brings it back.
+    await expect
+      .poll(
+        () => (app.db.$client.prepare('select body from drafts').get() as { body: string } | undefined)?.body,
+      )
+      .toBe('مسودة لم تُرسل بعد');
+    await page.reload();
+    await page.getByTestId('thread-row').first().click();
+    await expect.poll(async () => page.getByTestId('composer-text').inputValue()).toBe('مسودة لم تُرسل بعد');
+    await page.getByTestId('composer-text').fill('');
+    await expect.poll(() => app.db.$client.prepare('select count(*) n from drafts').get()).toEqual({ n: 0 });
+  });
+
   it('with sign-off on, an approver sees the waiting reply live and approves it; the author sees it sent', async () => {
     const cookie = await app.login();
     await app.app.inject({

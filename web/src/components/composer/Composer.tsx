@@ -1,7 +1,17 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useApp } from '../../context.ts';
 import type { Message } from '../../types.ts';
-import { cancelReply, sendReply, type Reply, type ThreadChange } from './reply-api.ts';
+import {
+  cancelReply,
+  myDraft,
+  renderSavedReply,
+  saveDraft,
+  savedReplies,
+  sendReply,
+  type Reply,
+  type SavedReplyChoice,
+  type ThreadChange,
+} from './reply-api.ts';
 import { ReplyStates, STATE_KEYS } from './ReplyStates.tsx';
 import { composerText } from './strings.ts';
 import './composer.css';
@@ -68,18 +78,50 @@ export function Composer() {
   const [error, setError] = useState<string | null>(null);
   const [latest, setLatest] = useState<Reply | null>(null);
   const [, setTick] = useState(0);
+  const [choices, setChoices] = useState<SavedReplyChoice[]>([]);
+  const [missing, setMissing] = useState<string[]>([]);
   const keyRef = useRef<string | null>(null);
+  const draftTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const threadId = d?.threadId;
+  const releaseId = d?.thread?.release?.id ?? null;
+  const meId = store.me.value?.id ?? null;
 
-  // A new thread starts a new reply.
+  // A new thread starts a new reply, from my saved draft if I left one there.
   useEffect(() => {
     setText('');
     setPhase({ kind: 'writing' });
     setError(null);
     setLatest(null);
     setForwarded(new Set());
+    setMissing([]);
     keyRef.current = null;
-  }, [threadId]);
+    if (threadId === undefined || meId === null) return;
+    let current = true;
+    void myDraft(threadId, meId).then((body) => {
+      if (current && body) setText((now) => now || body);
+    });
+    return () => {
+      current = false;
+      if (draftTimer.current) clearTimeout(draftTimer.current);
+    };
+  }, [threadId, meId]);
+
+  // Saved replies, the thread's release's lines to take first.
+  useEffect(() => {
+    let current = true;
+    void savedReplies(releaseId).then((list) => {
+      if (current) setChoices(list);
+    });
+    return () => {
+      current = false;
+    };
+  }, [releaseId]);
+
+  /** Saves the draft shortly after typing stops, so colleagues see it and nothing is lost. */
+  function scheduleDraft(id: number, body: string): void {
+    if (draftTimer.current) clearTimeout(draftTimer.current);
+    draftTimer.current = setTimeout(() => void saveDraft(id, body), 800);
+  }
 
   // The reply as the thread shows it (updated live by reply.status events), else the last answer.
   const sentId = phase.kind === 'sent' ? phase.replyId : null;
@@ -108,6 +150,8 @@ export function Composer() {
   async function send(basedOnVersion: number | null): Promise<void> {
     if (!d || !text.trim()) return;
     keyRef.current ??= newKey();
+    // The server clears the draft once the reply is stored; a late save must not bring it back.
+    if (draftTimer.current) clearTimeout(draftTimer.current);
     setPhase({ kind: 'sending' });
     setError(null);
     const outcome = await sendReply(
@@ -141,7 +185,9 @@ export function Composer() {
       setError(result.message);
       return;
     }
-    // Back to writing, with the words kept; the next Send is a new reply with a new key.
+    // Back to writing, with the words kept (and saved as a draft again, since sending cleared it);
+    // the next Send is a new reply with a new key.
+    if (d) scheduleDraft(d.threadId, text);
     keyRef.current = null;
     setLatest(null);
     setPhase({ kind: 'writing' });
@@ -227,6 +273,40 @@ export function Composer() {
             )}
           </p>
         )}
+        {choices.length > 0 && (
+          <label class="composer-saved">
+            {t('saved')}{' '}
+            <select
+              data-testid="saved-reply-picker"
+              value=""
+              onChange={(e) => {
+                const id = Number((e.target as HTMLSelectElement).value);
+                if (!id) return;
+                void renderSavedReply(d.threadId, id).then((rendered) => {
+                  if (!rendered) return;
+                  const next = text.trim() ? `${text.trimEnd()}\n\n${rendered.text}` : rendered.text;
+                  setText(next);
+                  setMissing(rendered.missing);
+                  app.setComposing(true);
+                  scheduleDraft(d.threadId, next);
+                });
+              }}
+            >
+              <option value="">{t('saved.pick')}</option>
+              {choices.map((c) => (
+                <option key={c.id} value={c.id} dir="auto">
+                  {c.release ? `${t('saved.lines')}: ` : ''}
+                  {c.title} ({c.language})
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {missing.length > 0 && (
+          <p class="composer-missing" role="status">
+            {t('saved.missing')} <bdi>{missing.map((m) => `{${m}}`).join(', ')}</bdi>
+          </p>
+        )}
         <textarea
           id="composer-text"
           class="composer-text"
@@ -240,6 +320,7 @@ export function Composer() {
             const value = (e.target as HTMLTextAreaElement).value;
             setText(value);
             app.setComposing(value.trim().length > 0);
+            scheduleDraft(d.threadId, value);
           }}
           onKeyDown={(e) => {
             // Ctrl/Cmd+Enter sends, as in most mail clients.

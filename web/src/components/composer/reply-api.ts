@@ -103,3 +103,56 @@ export async function returnReply(
   });
   return status === 200 ? { ok: true } : { ok: false, message: errorText(data, 'Could not return it.') };
 }
+
+async function get(path: string): Promise<{ status: number; data: unknown }> {
+  try {
+    const res = await fetch(path, {
+      credentials: 'same-origin',
+      headers: { accept: 'application/json' },
+      signal: AbortSignal.timeout(20_000),
+    });
+    return { status: res.status, data: (await res.json().catch(() => null)) as unknown };
+  } catch {
+    return { status: 0, data: null };
+  }
+}
+
+/** My saved draft on a thread, if any (drafts are per officer). */
+export async function myDraft(threadId: number, userId: number): Promise<string | null> {
+  const { status, data } = await get(`/api/threads/${encodeURIComponent(String(threadId))}`);
+  if (status !== 200) return null;
+  const drafts = (data as { drafts?: { user: { id: number }; body: string }[] }).drafts ?? [];
+  return drafts.find((d) => d.user.id === userId)?.body ?? null;
+}
+
+/** Saves the draft as the officer types (a blank body deletes it); colleagues see a preview. */
+export async function saveDraft(threadId: number, body: string): Promise<void> {
+  await call('PUT', `/api/threads/${encodeURIComponent(String(threadId))}/draft`, { body });
+}
+
+export interface SavedReplyChoice {
+  id: number;
+  title: string;
+  language: string;
+  release: { id: number; title: string } | null;
+}
+
+/** Saved replies, with the lines to take of the thread's release first when it has one. */
+export async function savedReplies(releaseId: number | null): Promise<SavedReplyChoice[]> {
+  const q = releaseId ? `?releaseId=${encodeURIComponent(String(releaseId))}` : '';
+  const { status, data } = await get(`/api/saved-replies${q}`);
+  if (status !== 200) return [];
+  const list = (data as { savedReplies?: SavedReplyChoice[] }).savedReplies ?? [];
+  return [...list].sort((a, b) => Number(b.release !== null) - Number(a.release !== null));
+}
+
+/** A saved reply filled in for the thread (journalist name, outlet, release title and URL…). */
+export async function renderSavedReply(
+  threadId: number,
+  savedId: number,
+): Promise<{ text: string; missing: string[] } | null> {
+  const { status, data } = await get(
+    `/api/threads/${encodeURIComponent(String(threadId))}/saved-replies/${encodeURIComponent(String(savedId))}/render`,
+  );
+  return status === 200 ? (data as { text: string; missing: string[] }) : null;
+}
