@@ -354,6 +354,24 @@ describe('replies API', () => {
     expect(threadOf('stranger@evil.test')).not.toBe(otherThreadId);
   });
 
+  it('the officer’s signature goes under their words, the quoted original below it', async () => {
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/me',
+      headers: { cookie: staff },
+      payload: { signature: 'Amal Haddad\nPress Officer' },
+    });
+    expect(patched.statusCode).toBe(200);
+    const res = await post(threadId, { text: 'The figures are final.', quote: true }, staff);
+    const detail = (
+      await t.app.inject({ url: `/api/threads/${threadId}`, headers: { cookie: staff } })
+    ).json();
+    const out = detail.messages.find((m: { reply?: { id: number } }) => m.reply?.id === res.json().reply.id);
+    expect(out.text).toMatch(
+      /^The figures are final\.\n\n-- \nAmal Haddad\nPress Officer\n\nOn .+, Sam <sam@paper\.test> wrote:\n> Also the 2025 ones\?\n$/,
+    );
+  });
+
   it('reply settings: everyone reads them, only admins change them', async () => {
     const read = await t.app.inject({ url: '/api/reply-settings', headers: { cookie: staff } });
     expect(read.json()).toEqual({ requireApproval: false, acknowledgement: { enabled: false, texts: {} } });

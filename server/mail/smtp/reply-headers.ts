@@ -150,7 +150,8 @@ export function quotedOriginal(
   const who = safeDisplayName(original.from.name)
     ? `${safeDisplayName(original.from.name)} <${original.from.address}>`
     : original.from.address;
-  const body = original.text.length > maxChars ? `${original.text.slice(0, maxChars)}\n[…]` : original.text;
+  const trimmed = original.text.replace(/\s+$/u, '');
+  const body = trimmed.length > maxChars ? `${trimmed.slice(0, maxChars)}\n[…]` : trimmed;
   const quoted = body
     .replace(/\r\n?/g, '\n')
     .split('\n')
