@@ -18,9 +18,11 @@ import {
 } from '../../db/schema.ts';
 import { isOwnMessage, type BounceReport } from '../domain/classify/index.ts';
 import { AppError } from '../errors.ts';
-import { contentHashOf, sha256Hex } from '../mail/parse.ts';
+import addressparser from 'nodemailer/lib/addressparser';
+import { contentHashOf, readRawHeaders, sha256Hex } from '../mail/parse.ts';
 import { composeReplyBytes, type ReplyAttachment } from '../mail/smtp/compose-reply.ts';
 import {
+  deliverableAddress,
   messageIdDomain,
   quotedOriginal,
   referencesChain,
@@ -62,6 +64,8 @@ export interface ReplyInput {
   attachmentIds?: number[];
   statusAfterSend?: 'answered' | 'waiting';
   basedOnVersion?: number;
+  /** When the journalist's message asks for replies elsewhere (Reply-To): the officer's choice. */
+  replyTo?: 'from' | 'reply-to';
 }
 
 export interface ThreadChange {
@@ -85,6 +89,36 @@ export class ThreadChangedError extends AppError {
       who ? `${who} changed this thread since you opened it` : 'the thread changed since you opened it',
     );
   }
+}
+
+/**
+ * 409: the journalist's message asks for replies to go elsewhere (Reply-To) than the sender staff see;
+ * the officer chooses (O-12: what you see is where it goes, and a redirect is confirmed).
+ */
+export class ReplyToChoiceError extends AppError {
+  constructor(
+    readonly from: string,
+    readonly replyTo: string[],
+  ) {
+    super('reply_to_differs', 409, `${from} asks for replies to go to ${replyTo.join(', ')}`);
+  }
+}
+
+/** The deliverable Reply-To addresses of a stored inbound message that differ from its sender. */
+function replyToOf(db: Db, parent: { rawSha256: string; fromAddress: string }): string[] {
+  const blob = db.select({ data: blobs.data }).from(blobs).where(eq(blobs.sha256, parent.rawSha256)).get();
+  if (!blob) return [];
+  const values = readRawHeaders(blob.data).get('reply-to') ?? [];
+  const out: string[] = [];
+  for (const value of values) {
+    for (const entry of addressparser(value, { flatten: true })) {
+      const address = deliverableAddress(entry.address);
+      if (address && address.toLowerCase() !== parent.fromAddress.toLowerCase() && !out.includes(address))
+        out.push(address);
+    }
+  }
+  // A long list is not a reply address but a distribution list: refuse to guess.
+  return out.slice(0, 3);
 }
 
 const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
@@ -240,11 +274,18 @@ export async function createReply(
   const author = db.select().from(users).where(eq(users.id, input.author.id)).get();
   if (!author) throw new AppError('unauthenticated', 401, 'sign in first');
 
+  const replyTo = parent.direction === 'in' ? replyToOf(db, parent) : [];
+  if (replyTo.length > 0 && input.replyTo === undefined)
+    throw new ReplyToChoiceError(parent.fromAddress, replyTo);
+  const useReplyTo = replyTo.length > 0 && input.replyTo === 'reply-to';
+
   // An outgoing parent (a thread we started) is answered to the people it went to.
   const original =
     parent.direction === 'in'
       ? {
-          from: { name: parent.fromName, address: parent.fromAddress },
+          from: useReplyTo
+            ? { name: null, address: replyTo[0]! }
+            : { name: parent.fromName, address: parent.fromAddress },
           to: parent.to.map((a) => ({ name: a.name ?? null, address: a.address })),
           cc: parent.cc.map((a) => ({ name: a.name ?? null, address: a.address })),
         }
@@ -259,6 +300,19 @@ export async function createReply(
     replyAll: input.replyAll ?? false,
     ownAddresses: [replySettings.ownAddress],
   });
+  if (useReplyTo) {
+    // Every address the Reply-To names is a recipient of the reply.
+    const taken = new Set(
+      [...recipients.to, ...recipients.cc, { address: replySettings.ownAddress }].map((p) =>
+        p.address.toLowerCase(),
+      ),
+    );
+    for (const address of replyTo.slice(1)) {
+      if (taken.has(address.toLowerCase())) continue;
+      taken.add(address.toLowerCase());
+      recipients.to.push({ name: null, address });
+    }
+  }
   if (recipients.to.length === 0) {
     throw new AppError(
       'no_recipient',

@@ -501,6 +501,9 @@ export const ReplyBodySchema = Type.Object({
   statusAfterSend: Type.Optional(Type.Union([Type.Literal('answered'), Type.Literal('waiting')])),
   // The thread `version` the officer saw: newer replies, notes or mail answer 409 thread_changed.
   basedOnVersion: Type.Optional(Type.Integer({ minimum: 0 })),
+  // Needed only when the journalist's message has a Reply-To other than its sender (409
+  // reply_to_differs otherwise): 'from' answers the sender staff see, 'reply-to' where they asked.
+  replyTo: Type.Optional(Type.Union([Type.Literal('from'), Type.Literal('reply-to')])),
 });
 
 export const ReplyHeadersSchema = Type.Object({
@@ -524,6 +527,13 @@ export const ThreadChangedSchema = Type.Object({
   ),
 });
 export type ThreadChanged = Static<typeof ThreadChangedSchema>;
+
+/** 409 reply_to_differs: the message asks for replies elsewhere; send again with `replyTo` chosen. */
+export const ReplyToChoiceSchema = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String() }),
+  from: Type.String(),
+  replyTo: Type.Array(Type.String()),
+});
 
 export const ReplyReturnBodySchema = Type.Object({ note: Type.String({ minLength: 1, maxLength: 5_000 }) });
 

@@ -372,6 +372,45 @@ describe('replies API', () => {
     );
   });
 
+  it('a Reply-To elsewhere than the sender is shown and must be chosen (O-12)', async () => {
+    await t.ingestRaw(
+      [
+        'From: Lee <lee@paper.test>',
+        'Reply-To: desk@agency.test, "Night desk" <night@agency.test>',
+        'To: newsdesk@newsdesk.test',
+        'Subject: Redirected',
+        'Message-ID: <redirect@paper.test>',
+        'Date: Mon, 16 Nov 2026 10:00:00 +0000',
+        '',
+        'Please answer the desk.',
+        '',
+      ].join('\r\n'),
+    );
+    const id = (
+      t.db.$client
+        .prepare("select thread_id t from messages where message_id = 'redirect@paper.test'")
+        .get() as {
+        t: number;
+      }
+    ).t;
+    const ask = await post(id, { text: 'Answer.' }, staff);
+    expect(ask.statusCode).toBe(409);
+    expect(ask.json()).toMatchObject({
+      error: { code: 'reply_to_differs' },
+      from: 'lee@paper.test',
+      replyTo: ['desk@agency.test', 'night@agency.test'],
+    });
+    const toFrom = (await post(id, { text: 'To Lee.', replyTo: 'from' }, staff)).json().reply.id;
+    const toDesk = (await post(id, { text: 'To the desk.', replyTo: 'reply-to' }, staff)).json().reply.id;
+    const recipients = (replyId: number) =>
+      JSON.parse(
+        (t.db.$client.prepare('select recipients r from outbox where id = ?').get(replyId) as { r: string })
+          .r,
+      );
+    expect(recipients(toFrom)).toEqual(['lee@paper.test']);
+    expect(recipients(toDesk)).toEqual(['desk@agency.test', 'night@agency.test']);
+  });
+
   it('reply settings: everyone reads them, only admins change them', async () => {
     const read = await t.app.inject({ url: '/api/reply-settings', headers: { cookie: staff } });
     expect(read.json()).toEqual({ requireApproval: false, acknowledgement: { enabled: false, texts: {} } });

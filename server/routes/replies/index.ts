@@ -1,9 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import {
   approveReply,
   cancelReply,
   createReply,
   readReplySettings,
+  ReplyToChoiceError,
   returnReply,
   ThreadChangedError,
   updateReplySettings,
@@ -19,6 +21,7 @@ import {
   ReplyReturnBodySchema,
   ReplySettingsPatchSchema,
   ReplySettingsSchema,
+  ReplyToChoiceSchema,
   ThreadChangedSchema,
 } from '../../schemas/api.ts';
 
@@ -38,7 +41,7 @@ const replyRoutes: FastifyPluginAsyncTypebox = async (app) => {
           202: ReplyEnvelopeSchema,
           400: ErrorSchema,
           404: ErrorSchema,
-          409: ThreadChangedSchema,
+          409: Type.Union([ThreadChangedSchema, ReplyToChoiceSchema]),
           422: ErrorSchema,
           503: ErrorSchema,
         },
@@ -68,6 +71,7 @@ const replyRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ...(body.attachmentIds ? { attachmentIds: body.attachmentIds } : {}),
             ...(body.statusAfterSend ? { statusAfterSend: body.statusAfterSend } : {}),
             ...(body.basedOnVersion !== undefined ? { basedOnVersion: body.basedOnVersion } : {}),
+            ...(body.replyTo ? { replyTo: body.replyTo } : {}),
           },
           replySettings,
           app.now(),
@@ -76,6 +80,11 @@ const replyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         app.mailer.worker.wake();
         return reply.code(result.created ? 202 : 200).send({ reply: result.reply });
       } catch (err) {
+        if (err instanceof ReplyToChoiceError) {
+          return reply
+            .code(409)
+            .send({ error: { code: err.code, message: err.message }, from: err.from, replyTo: err.replyTo });
+        }
         if (err instanceof ThreadChangedError) {
           return reply.code(409).send({
             error: { code: err.code, message: err.message },

@@ -57,6 +57,7 @@ type Phase =
   | { kind: 'writing' }
   | { kind: 'sending' }
   | { kind: 'changed'; version: number; changes: ThreadChange[] }
+  | { kind: 'reply-to'; version: number | null; from: string; replyTo: string[] }
   | { kind: 'sent'; replyId: number };
 
 /**
@@ -147,7 +148,7 @@ export function Composer() {
     store.mailboxes.value.map((m) => m.address),
   );
 
-  async function send(basedOnVersion: number | null): Promise<void> {
+  async function send(basedOnVersion: number | null, replyTo?: 'from' | 'reply-to'): Promise<void> {
     if (!d || !text.trim()) return;
     keyRef.current ??= newKey();
     // The server clears the draft once the reply is stored; a late save must not bring it back.
@@ -163,6 +164,7 @@ export function Composer() {
         statusAfterSend,
         ...(forwarded.size > 0 ? { attachmentIds: [...forwarded] } : {}),
         ...(basedOnVersion !== null ? { basedOnVersion } : {}),
+        ...(replyTo ? { replyTo } : {}),
       },
       keyRef.current,
     );
@@ -170,6 +172,8 @@ export function Composer() {
       setLatest(outcome.reply);
       setPhase({ kind: 'sent', replyId: outcome.reply.id });
       app.setComposing(false);
+    } else if (outcome.kind === 'reply-to') {
+      setPhase({ kind: 'reply-to', version: basedOnVersion, from: outcome.from, replyTo: outcome.replyTo });
     } else if (outcome.kind === 'changed') {
       setPhase({ kind: 'changed', version: outcome.version, changes: outcome.changes });
     } else {
@@ -383,6 +387,26 @@ export function Composer() {
             </select>
           </label>
         </div>
+        {phase.kind === 'reply-to' && (
+          <div class="collision" role="alert" data-testid="reply-to-choice">
+            <p>
+              <bdi>{phase.from}</bdi> {t('replyTo.asks')} <bdi>{phase.replyTo.join(', ')}</bdi>
+            </p>
+            <div class="collision-actions">
+              <button type="button" class="btn btn-quiet" onClick={() => void send(phase.version, 'from')}>
+                {t('replyTo.from')} <bdi>{phase.from}</bdi>
+              </button>
+              <button
+                type="button"
+                class="btn"
+                data-testid="reply-to-use"
+                onClick={() => void send(phase.version, 'reply-to')}
+              >
+                {t('replyTo.use')} <bdi>{phase.replyTo.join(', ')}</bdi>
+              </button>
+            </div>
+          </div>
+        )}
         {phase.kind === 'changed' && (
           <div class="collision" role="alert" data-testid="collision">
             <p>
@@ -440,7 +464,7 @@ export function Composer() {
             type="button"
             class="btn btn-primary"
             data-testid="send-reply"
-            disabled={busy || !text.trim() || phase.kind === 'changed'}
+            disabled={busy || !text.trim() || phase.kind === 'changed' || phase.kind === 'reply-to'}
             onClick={() => void send(d.version)}
           >
             {busy ? t('sending') : t('send')}

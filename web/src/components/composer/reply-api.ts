@@ -11,6 +11,7 @@ export interface ReplyRequest {
   statusAfterSend: 'answered' | 'waiting';
   attachmentIds?: number[];
   basedOnVersion?: number;
+  replyTo?: 'from' | 'reply-to';
 }
 
 export interface ThreadChange {
@@ -24,6 +25,7 @@ export interface ThreadChange {
 export type SendOutcome =
   | { kind: 'accepted'; reply: Reply }
   | { kind: 'changed'; message: string; version: number; changes: ThreadChange[] }
+  | { kind: 'reply-to'; from: string; replyTo: string[] }
   | { kind: 'error'; message: string };
 
 async function call(method: string, path: string, body: unknown, headers: Record<string, string> = {}) {
@@ -65,6 +67,10 @@ export async function sendReply(
   if (status === 409 && (data as { error?: { code?: string } } | null)?.error?.code === 'thread_changed') {
     const body = data as { version: number; changes: ThreadChange[] };
     return { kind: 'changed', message: errorText(data, ''), version: body.version, changes: body.changes };
+  }
+  if (status === 409 && (data as { error?: { code?: string } } | null)?.error?.code === 'reply_to_differs') {
+    const body = data as { from: string; replyTo: string[] };
+    return { kind: 'reply-to', from: body.from, replyTo: body.replyTo };
   }
   if (status === 0) return { kind: 'error', message: 'Cannot reach the Newsdesk server.' };
   return { kind: 'error', message: errorText(data, `The server answered ${status}.`) };
