@@ -14,14 +14,14 @@ export interface OwnMessageInput {
 export interface OwnIdentity {
   /** The mailbox Newsdesk sends from. */
   address: string;
-  /** The right-hand side of the Message-IDs Newsdesk generates: `<nd.{threadId}.{random}@{domain}>`. */
+  /** The right-hand side of the Message-IDs Newsdesk generates: `<reply.{threadId}.{random}@{domain}>` (see server/mail/smtp/reply-headers.ts). */
   messageIdDomain: string;
   /** Whether we sent a message with this (bare) Message-ID: the outbox lookup. */
   knownOutgoingIds: (id: string) => boolean;
 }
 
-// The shape of the ids Newsdesk generates (nd.{threadId}.{random}); see OwnIdentity.messageIdDomain.
-const GENERATED_ID = /^nd\.[^.@\s]+\.[^@\s]+@/i;
+// The shape of the ids Newsdesk generates (reply.{threadId}.{random}); see OwnIdentity.messageIdDomain.
+const GENERATED_ID = /^reply\.[^.@\s]+\.[^@\s]+@/i;
 
 function senderAddress(from: string, headers: Map<string, string[]>): string {
   const value = from.trim() || first(headers, 'from') || '';

@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { isOwnMessage, type OwnIdentity } from '../../../server/domain/classify/own-mail.ts';
 
-const SENT = new Set(['nd.42.k3j4q@press.ministry.example', 'legacy-1234@mail.ministry.example']);
+const SENT = new Set(['reply.42.k3j4q@press.ministry.example', 'legacy-1234@mail.ministry.example']);
 const own: OwnIdentity = {
   address: 'press@ministry.example',
   messageIdDomain: 'press.ministry.example',
@@ -17,17 +17,17 @@ describe('isOwnMessage', () => {
   it('a known id in our domain is ours, whoever relays it (a list rewrites From for DMARC)', () => {
     expect(
       isOwnMessage(
-        input('<nd.42.k3j4q@press.ministry.example>', 'Press via Newsroom <newsroom@lists.example>'),
+        input('<reply.42.k3j4q@press.ministry.example>', 'Press via Newsroom <newsroom@lists.example>'),
         own,
       ),
     ).toBe(true);
-    expect(isOwnMessage(input('nd.42.k3j4q@press.ministry.example', 'press@ministry.example'), own)).toBe(
+    expect(isOwnMessage(input('reply.42.k3j4q@press.ministry.example', 'press@ministry.example'), own)).toBe(
       true,
     );
   });
 
   it('an id in our domain that we never sent, from a stranger, is not ours (forged or guessed)', () => {
-    expect(isOwnMessage(input('<nd.42.other@press.ministry.example>', 'mallory@evil.example'), own)).toBe(
+    expect(isOwnMessage(input('<reply.42.other@press.ministry.example>', 'mallory@evil.example'), own)).toBe(
       false,
     );
   });
@@ -35,7 +35,7 @@ describe('isOwnMessage', () => {
   it('From our address with an id in our generated format is ours even if the outbox row is gone', () => {
     expect(
       isOwnMessage(
-        input('<nd.7.zzz@press.ministry.example>', '"Press Office" <Press@Ministry.Example>'),
+        input('<reply.7.zzz@press.ministry.example>', '"Press Office" <Press@Ministry.Example>'),
         own,
       ),
     ).toBe(true);
@@ -53,7 +53,7 @@ describe('isOwnMessage', () => {
 
   it('a journalist replying to us (our id only in In-Reply-To) is not ours', () => {
     const reply = input('<xyz@news.example>', 'amira@news.example', [
-      ['in-reply-to', '<nd.42.k3j4q@press.ministry.example>'],
+      ['in-reply-to', '<reply.42.k3j4q@press.ministry.example>'],
     ]);
     expect(isOwnMessage(reply, own)).toBe(false);
   });
@@ -61,14 +61,16 @@ describe('isOwnMessage', () => {
   it('the domain compares case-insensitively; the id itself is passed on as written', () => {
     const seen: string[] = [];
     const spy: OwnIdentity = { ...own, knownOutgoingIds: (id) => (seen.push(id), SENT.has(id)) };
-    expect(isOwnMessage(input('<nd.42.k3j4q@PRESS.Ministry.example>', 'x@y.example'), spy)).toBe(false);
-    expect(seen).toEqual(['nd.42.k3j4q@PRESS.Ministry.example']);
-    expect(isOwnMessage(input('<nd.1.a@PRESS.ministry.example>', 'press@ministry.example'), own)).toBe(true);
+    expect(isOwnMessage(input('<reply.42.k3j4q@PRESS.Ministry.example>', 'x@y.example'), spy)).toBe(false);
+    expect(seen).toEqual(['reply.42.k3j4q@PRESS.Ministry.example']);
+    expect(isOwnMessage(input('<reply.1.a@PRESS.ministry.example>', 'press@ministry.example'), own)).toBe(
+      true,
+    );
   });
 
   it('falls back to the Message-ID header and From header when the fields are empty', () => {
     const msg = input('', '', [
-      ['message-id', '<nd.42.k3j4q@press.ministry.example>'],
+      ['message-id', '<reply.42.k3j4q@press.ministry.example>'],
       ['from', 'Press Office <press@ministry.example>'],
     ]);
     expect(isOwnMessage(msg, own)).toBe(true);
@@ -81,6 +83,6 @@ describe('isOwnMessage', () => {
 
   it('an empty configured domain never matches', () => {
     const bare: OwnIdentity = { ...own, messageIdDomain: '', knownOutgoingIds: () => false };
-    expect(isOwnMessage(input('<nd.1.a@x.example>', 'press@ministry.example'), bare)).toBe(false);
+    expect(isOwnMessage(input('<reply.1.a@x.example>', 'press@ministry.example'), bare)).toBe(false);
   });
 });
