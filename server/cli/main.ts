@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { closeDb, openMigratedDb } from '../../db/client.ts';
 import { importReleases } from '../commands/releases.ts';
-import { addUser } from '../commands/users.ts';
+import { addUser, setStaffAccess } from '../commands/users.ts';
 import { ConfigError, loadConfig, loadDotEnv } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { EventBus } from '../events.ts';
@@ -17,7 +17,11 @@ const USAGE = `Usage: newsdesk <command> [options]
 Commands:
   serve                              run the server (same as npm start)
   migrate                            create or upgrade the database
-  user add --email E [--name N] [--admin]   add a staff account (password from NEWSDESK_USER_PASSWORD or stdin)
+  user add --email E [--name N] [--admin] [--approver]
+                                     add a staff account (password from NEWSDESK_USER_PASSWORD or stdin);
+                                     --approver lets them approve replies when sign-off is on
+  user set --email E [--admin|--staff] [--approver|--no-approver]
+                                     change an account's role or whether it approves replies
   mail import PATH                   import an mbox file, a maildir or a folder of .eml files
   releases import FILE|URL [--url U] import releases: release JSON, an Atom/RSS feed, a release's HTML page,
                                      or one release as plain text (which needs --url)
@@ -55,6 +59,9 @@ async function main(argv: string[]): Promise<number> {
       email: { type: 'string' },
       name: { type: 'string' },
       admin: { type: 'boolean', default: false },
+      staff: { type: 'boolean', default: false },
+      approver: { type: 'boolean' },
+      'no-approver': { type: 'boolean', default: false },
       format: { type: 'string', default: 'json' },
       out: { type: 'string' },
       url: { type: 'string' },
@@ -86,22 +93,47 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'user': {
-      if (sub !== 'add') throw new UsageError('usage: newsdesk user add --email E [--name N] [--admin]');
-      if (!values.email) throw new UsageError('user add needs --email');
-      const password = process.env.NEWSDESK_USER_PASSWORD ?? (await readPasswordFromStdin());
+      const userUsage = 'usage: newsdesk user add|set --email E …  (see newsdesk --help)';
+      if (sub !== 'add' && sub !== 'set') throw new UsageError(userUsage);
+      if (!values.email) throw new UsageError(`user ${sub} needs --email`);
+      if (values.admin && values.staff) throw new UsageError('--admin and --staff contradict each other');
+      if (values.approver && values['no-approver'])
+        throw new UsageError('--approver and --no-approver contradict each other');
+      if (sub === 'add') {
+        if (values.staff || values['no-approver'])
+          throw new UsageError(
+            'user add makes staff non-approvers by default; --staff and --no-approver are for user set',
+          );
+        const password = process.env.NEWSDESK_USER_PASSWORD ?? (await readPasswordFromStdin());
+        const db = openMigratedDb(config.dbPath);
+        try {
+          const user = await addUser(
+            db,
+            {
+              email: values.email,
+              password,
+              role: values.admin ? 'admin' : 'staff',
+              canApprove: values.approver === true,
+              ...(values.name ? { name: values.name } : {}),
+            },
+            new Date(),
+          );
+          console.error(`added ${user.role} ${user.email}${values.approver ? ' (approver)' : ''}`);
+        } finally {
+          closeDb(db);
+        }
+        return 0;
+      }
+      const changes = {
+        ...(values.admin ? { role: 'admin' as const } : values.staff ? { role: 'staff' as const } : {}),
+        ...(values.approver ? { canApprove: true } : values['no-approver'] ? { canApprove: false } : {}),
+      };
+      if (Object.keys(changes).length === 0)
+        throw new UsageError('user set needs --admin, --staff, --approver or --no-approver');
       const db = openMigratedDb(config.dbPath);
       try {
-        const user = await addUser(
-          db,
-          {
-            email: values.email,
-            password,
-            role: values.admin ? 'admin' : 'staff',
-            ...(values.name ? { name: values.name } : {}),
-          },
-          new Date(),
-        );
-        console.error(`added ${user.role} ${user.email}`);
+        const user = setStaffAccess(db, { email: values.email }, changes);
+        console.error(`${user.email}: ${user.role}, ${user.canApprove ? 'approver' : 'not an approver'}`);
       } finally {
         closeDb(db);
       }

@@ -22,7 +22,7 @@ export function normalizeEmail(email: string): string {
 /** Creates a staff account; the password is stored only as an argon2id hash. */
 export async function addUser(
   db: Db,
-  input: { email: string; name?: string; password: string; role?: 'admin' | 'staff' },
+  input: { email: string; name?: string; password: string; role?: 'admin' | 'staff'; canApprove?: boolean },
   now: Date,
 ): Promise<User> {
   const email = normalizeEmail(input.email);
@@ -39,12 +39,67 @@ export async function addUser(
       email,
       name: input.name?.trim() || email.split('@')[0]!,
       role: input.role ?? 'staff',
+      canApprove: input.canApprove ?? false,
       passwordHash,
       createdAt: now,
     })
     .returning()
     .get();
   return toUser(row);
+}
+
+export interface StaffAccess {
+  id: number;
+  email: string;
+  name: string;
+  role: 'admin' | 'staff';
+  canApprove: boolean;
+}
+
+function toStaffAccess(row: typeof users.$inferSelect): StaffAccess {
+  return { id: row.id, email: row.email, name: row.name, role: row.role, canApprove: row.canApprove };
+}
+
+/**
+ * Changes an account's role or its right to approve replies. No event: neither shows on anyone
+ * else's screen, and the officer's own tabs read them when they load their profile. Whoever calls
+ * this has checked that the actor may (the CLI runs with the database's owner's rights).
+ */
+export function setStaffAccess(
+  db: Db,
+  target: { id: number } | { email: string },
+  changes: { role?: 'admin' | 'staff'; canApprove?: boolean },
+): StaffAccess {
+  return db.transaction((tx) => {
+    const row = tx
+      .select()
+      .from(users)
+      .where('id' in target ? eq(users.id, target.id) : eq(users.email, normalizeEmail(target.email)))
+      .get();
+    if (!row)
+      throw new AppError(
+        'not_found',
+        404,
+        'id' in target
+          ? `no user with id ${target.id}`
+          : `no user with email ${normalizeEmail(target.email)}`,
+      );
+    if (row.role === 'admin' && changes.role === 'staff') {
+      const [admins] = tx.select({ n: count() }).from(users).where(eq(users.role, 'admin')).all();
+      // Someone must always be able to manage accounts and reply settings.
+      if ((admins?.n ?? 0) <= 1)
+        throw new AppError(
+          'last_admin',
+          409,
+          `${row.email} is the only admin; make someone else admin first`,
+        );
+    }
+    const set: Partial<typeof users.$inferInsert> = {};
+    if (changes.role !== undefined) set.role = changes.role;
+    if (changes.canApprove !== undefined) set.canApprove = changes.canApprove;
+    if (Object.keys(set).length === 0) return toStaffAccess(row);
+    return toStaffAccess(tx.update(users).set(set).where(eq(users.id, row.id)).returning().get()!);
+  });
 }
 
 /** Creates the first admin from config when the user table is empty; a no-op otherwise. */

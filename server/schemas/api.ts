@@ -433,11 +433,25 @@ export const UiLanguageSchema = Type.Union([Type.Literal('en'), Type.Literal('ar
 export type UiLanguage = Static<typeof UiLanguageSchema>;
 
 /** Staff, for assignment pickers and presence avatars. */
-export const StaffListSchema = Type.Object({
-  users: Type.Array(
-    Type.Object({ id: Type.Integer(), name: Type.String(), email: Type.String(), role: Type.String() }),
-  ),
+export const StaffMemberSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  email: Type.String(),
+  role: Type.Union([Type.Literal('admin'), Type.Literal('staff')]),
+  // May approve replies when sign-off is required.
+  canApprove: Type.Boolean(),
 });
+
+export const StaffListSchema = Type.Object({ users: Type.Array(StaffMemberSchema) });
+
+/** What an admin may change about an account. */
+export const StaffPatchBodySchema = Type.Object(
+  {
+    role: Type.Optional(Type.Union([Type.Literal('admin'), Type.Literal('staff')])),
+    canApprove: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 
 /** The signed-in officer with their own preferences. */
 export const MeSchema = Type.Object({

@@ -35,7 +35,8 @@ describe('staff list and own preferences', () => {
   it('lists staff by name without password hashes', async () => {
     const users = (await api('GET', '/api/users')).json().users;
     expect(users.map((u: { name: string }) => u.name)).toEqual(['Admin', 'Ahmad', 'Zoe']);
-    for (const u of users) expect(Object.keys(u).sort()).toEqual(['email', 'id', 'name', 'role']);
+    for (const u of users)
+      expect(Object.keys(u).sort()).toEqual(['canApprove', 'email', 'id', 'name', 'role']);
   });
 
   it('reads and changes my language and signature', async () => {

@@ -2,8 +2,18 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { asc, eq } from 'drizzle-orm';
 import { users } from '../../../db/schema.ts';
 import { updateOwnPreferences } from '../../commands/user-preferences.ts';
+import { setStaffAccess } from '../../commands/users.ts';
 import { AppError } from '../../errors.ts';
-import { ErrorSchema, MePatchBodySchema, MeSchema, StaffListSchema, type Me } from '../../schemas/api.ts';
+import {
+  ErrorSchema,
+  IdParamsSchema,
+  MePatchBodySchema,
+  MeSchema,
+  StaffListSchema,
+  StaffMemberSchema,
+  StaffPatchBodySchema,
+  type Me,
+} from '../../schemas/api.ts';
 
 const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const me = (userId: number): Me => {
@@ -25,17 +35,48 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags: ['users'],
-        summary: 'Staff, for assigning threads',
+        summary: 'Staff, for assigning threads, with their role and whether they approve replies',
         response: { 200: StaffListSchema, 401: ErrorSchema },
       },
     },
     async () => ({
       users: app.db
-        .select({ id: users.id, name: users.name, email: users.email, role: users.role })
+        .select({
+          id: users.id,
+          name: users.name,
+          email: users.email,
+          role: users.role,
+          canApprove: users.canApprove,
+        })
         .from(users)
         .orderBy(asc(users.name), asc(users.id))
         .all(),
     }),
+  );
+
+  app.patch(
+    '/api/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Make an officer admin or staff, or let them approve replies (admins only)',
+        params: IdParamsSchema,
+        body: StaffPatchBodySchema,
+        response: {
+          200: StaffMemberSchema,
+          400: ErrorSchema,
+          401: ErrorSchema,
+          403: ErrorSchema,
+          404: ErrorSchema,
+          409: ErrorSchema,
+        },
+      },
+    },
+    async (request) => {
+      if (request.user!.role !== 'admin')
+        throw new AppError('forbidden', 403, 'only an admin can change roles and approvers');
+      return setStaffAccess(app.db, { id: request.params.id }, request.body);
+    },
   );
 
   app.get(
