@@ -1,6 +1,6 @@
 import { batch, effect } from '@preact/signals';
 import { sameFilter, type ListFilter } from './filter.ts';
-import { applyDocumentLanguage, translator } from './i18n/index.ts';
+import { applyDocumentLanguage, translator, type MessageKey } from './i18n/index.ts';
 import { ApiError, createApi, type Api } from './net/api.ts';
 import { createEventSink } from './net/apply-event.ts';
 import { createConnection, type Connection } from './net/connection.ts';
@@ -23,12 +23,20 @@ function messageOf(err: unknown): string {
   return err instanceof ApiError ? err.message : translator('en')('common.error');
 }
 
-function storedLanguage(): UiLanguage {
+/** The officer's last choice in this browser, so a signed-in reload does not flash another language. */
+function storedLanguage(): UiLanguage | null {
   try {
-    return localStorage.getItem(LANGUAGE_KEY) === 'ar' ? 'ar' : 'en';
+    const stored = localStorage.getItem(LANGUAGE_KEY);
+    return stored === 'ar' || stored === 'en' ? stored : null;
   } catch {
-    return 'en';
+    return null;
   }
+}
+
+/** Before anyone signs in, the page speaks the browser's language: Arabic for any ar* locale. */
+function browserLanguage(): UiLanguage {
+  const tag = typeof navigator === 'undefined' ? '' : (navigator.language ?? '');
+  return /^ar(?:-|$)/i.test(tag) ? 'ar' : 'en';
 }
 
 /**
@@ -36,9 +44,7 @@ function storedLanguage(): UiLanguage {
  * connection to apply-event.ts.
  */
 export function createController(store: Store, apiOverride?: Api) {
-  const api =
-    apiOverride ??
-    createApi({ onUnauthorized: () => signedOut('Your session has ended. Please sign in again.') });
+  const api = apiOverride ?? createApi({ onUnauthorized: () => signedOut('login.sessionEnded') });
 
   let connection: Connection | null = null;
   let fallbackTimer: ReturnType<typeof setTimeout> | undefined;
@@ -58,7 +64,7 @@ export function createController(store: Store, apiOverride?: Api) {
     onNewThread: (thread) => notifyNewThread(thread),
   });
 
-  store.language.value = storedLanguage();
+  store.language.value = storedLanguage() ?? browserLanguage();
   applyDocumentLanguage(store.language.value);
   effect(() => applyDocumentLanguage(store.language.value));
 
@@ -326,7 +332,7 @@ export function createController(store: Store, apiOverride?: Api) {
         // Mailbox states may have changed while we were away.
         if (s === 'live') void refreshHealth();
       },
-      onUnauthorized: () => signedOut('Your session has ended. Please sign in again.'),
+      onUnauthorized: () => signedOut('login.sessionEnded'),
     });
     connection.start();
     fallbackTimer = setTimeout(() => {
@@ -343,7 +349,7 @@ export function createController(store: Store, apiOverride?: Api) {
     }
   }
 
-  function signedOut(notice?: string): void {
+  function signedOut(noticeKey?: MessageKey): void {
     connection?.close();
     connection = null;
     clearTimeout(fallbackTimer);
@@ -351,7 +357,11 @@ export function createController(store: Store, apiOverride?: Api) {
     clearInterval(clock);
     listGeneration++;
     store.resetForSignOut();
-    store.session.value = notice ? { kind: 'signed-out', notice } : { kind: 'signed-out' };
+    // The sign-in page is for whoever comes next: it speaks the browser's language.
+    store.language.value = browserLanguage();
+    store.session.value = noticeKey
+      ? { kind: 'signed-out', notice: translator(store.language.value)(noticeKey) }
+      : { kind: 'signed-out' };
   }
 
   return {
@@ -363,8 +373,12 @@ export function createController(store: Store, apiOverride?: Api) {
       try {
         const user = await api.getSession();
         if (user) enterApp(user);
-        else store.session.value = { kind: 'signed-out' };
+        else {
+          store.language.value = browserLanguage();
+          store.session.value = { kind: 'signed-out' };
+        }
       } catch (err) {
+        store.language.value = browserLanguage();
         store.session.value = { kind: 'signed-out', notice: messageOf(err) };
       }
     },

@@ -1,11 +1,14 @@
 import { useSignal } from '@preact/signals';
 import { useRef } from 'preact/hooks';
 import type { TargetedSubmitEvent } from 'preact';
-import { useApp } from '../context.ts';
+import { useApp, useT } from '../context.ts';
 import { ApiError } from '../net/api.ts';
+import { Filled } from './Filled.tsx';
 
 export function LoginForm({ notice }: { notice?: string | undefined }) {
   const app = useApp();
+  // Before sign-in this is the browser's language (see controller.ts), after it the officer's.
+  const t = useT();
   const error = useSignal<string | null>(null);
   const busy = useSignal(false);
   const passwordRef = useRef<HTMLInputElement>(null);
@@ -21,7 +24,15 @@ export function LoginForm({ notice }: { notice?: string | undefined }) {
     try {
       await app.signIn(email, password);
     } catch (err) {
-      error.value = err instanceof ApiError ? err.message : 'Could not sign in. Please try again.';
+      // The server's words are English; the two answers an officer meets are said in their language.
+      error.value =
+        err instanceof ApiError && err.code === 'invalid_credentials'
+          ? t('login.wrong')
+          : err instanceof ApiError && err.status === 429
+            ? t('login.throttled')
+            : err instanceof ApiError
+              ? err.message
+              : t('login.failed');
       // Keep the email, clear the password and put the cursor back where the fix is.
       if (passwordRef.current) {
         passwordRef.current.value = '';
@@ -37,30 +48,35 @@ export function LoginForm({ notice }: { notice?: string | undefined }) {
       <form class="login-card" data-testid="login-form" onSubmit={onSubmit} aria-describedby="login-error">
         <h1 class="login-title">
           <span class="brand-mark" aria-hidden="true" />
-          Newsdesk
+          {t('app.name')}
         </h1>
-        <p class="login-sub">Sign in to the press office inbox.</p>
+        <p class="login-sub">{t('login.sub')}</p>
         {notice && <p class="login-notice">{notice}</p>}
         {app.store.needsAdmin.value && (
           <p class="login-notice" data-testid="needs-admin">
-            No staff account exists yet. Restart the server with <code>NEWSDESK_ADMIN_EMAIL</code> and{' '}
-            <code>NEWSDESK_ADMIN_PASSWORD</code> set, or run{' '}
-            <code>npx newsdesk user add --email you@example.org --admin</code>.
+            <Filled
+              text={t('login.needsAdmin')}
+              parts={{
+                envEmail: <code>NEWSDESK_ADMIN_EMAIL</code>,
+                envPassword: <code>NEWSDESK_ADMIN_PASSWORD</code>,
+                command: <code dir="ltr">npx newsdesk user add --email you@example.org --admin</code>,
+              }}
+            />
           </p>
         )}
         <label class="field">
-          <span class="field-label">Email</span>
+          <span class="field-label">{t('login.email')}</span>
           <input name="email" type="email" autoComplete="username" required autoFocus dir="auto" />
         </label>
         <label class="field">
-          <span class="field-label">Password</span>
+          <span class="field-label">{t('login.password')}</span>
           <input ref={passwordRef} name="password" type="password" autoComplete="current-password" required />
         </label>
         <p id="login-error" class="form-error" role="alert" data-testid="login-error" hidden={!error.value}>
           {error.value}
         </p>
         <button type="submit" class="btn btn-primary" disabled={busy.value}>
-          {busy.value ? 'Signing in…' : 'Sign in'}
+          {busy.value ? t('login.busy') : t('login.submit')}
         </button>
       </form>
     </main>

@@ -1,10 +1,23 @@
-import { useApp } from '../context.ts';
+import type { MailboxStatus } from '../store.ts';
+import { useApp, useT } from '../context.ts';
+import type { Translate } from '../i18n/index.ts';
+import { Filled } from './Filled.tsx';
 
-/** Tells the user *why* the inbox might be empty or stale, and what to do about it. */
+// The server lists outgoing mail among the mailboxes (server/app.ts) as "outgoing mail (address)",
+// only while replies retry or after one failed; it is about sending, not about reading mail.
+const OUTGOING = /^outgoing mail \((.*)\)$/;
+
+function outgoingAddress(m: MailboxStatus): string | null {
+  return OUTGOING.exec(m.address)?.[1] ?? null;
+}
+
+/** Tells the user *why* the inbox might be empty or stale, or replies are not going out, and what to do. */
 export function MailBanners() {
   const { store } = useApp();
+  const t = useT();
   const configured = store.mailConfigured.value;
   const failing = store.failingMailboxes.value;
+  const failingInbound = failing.filter((m) => outgoingAddress(m) === null);
 
   return (
     <>
@@ -15,34 +28,73 @@ export function MailBanners() {
           aria-labelledby="no-mailbox-title"
         >
           <h2 id="no-mailbox-title" class="banner-title">
-            No mailbox is configured yet
+            {t('banner.noMailboxTitle')}
           </h2>
           <p>
-            Newsdesk shows enquiries from your press office mailbox. To connect one, set{' '}
-            <code>NEWSDESK_IMAP_URL</code> when starting the server, for example{' '}
-            <code>imap://user:pass@host:993</code>, and restart it. To look around with sample enquiries
-            instead, run <code>npm run demo</code>.
+            <Filled
+              text={t('banner.noMailbox')}
+              parts={{
+                env: <code>NEWSDESK_IMAP_URL</code>,
+                example: <code dir="ltr">imap://user:pass@host:993</code>,
+                demo: <code dir="ltr">npm run demo</code>,
+              }}
+            />
           </p>
         </section>
       )}
-      {failing.map((m) => (
-        <section class="banner banner-error" role="alert" data-testid="sync-failing-banner" key={m.address}>
-          <p>
-            <strong>Mail sync failing</strong>
-            {failing.length > 1 && (
-              <>
-                {' for '}
-                <span dir="auto">{m.address}</span>
-              </>
-            )}
-            {': '}
-            <span dir="auto">
-              {m.lastError ??
-                (m.state === 'auth-failed' ? 'the mail server refused the login' : 'unknown error')}
-            </span>
-          </p>
-        </section>
-      ))}
+      {failing.map((m) => {
+        const outgoing = outgoingAddress(m);
+        if (outgoing !== null)
+          return (
+            <section
+              class="banner banner-error"
+              role="alert"
+              data-testid="sending-failing-banner"
+              key={m.address}
+            >
+              <p>
+                <strong>
+                  <Filled
+                    text={t('banner.sendingFailingFor')}
+                    parts={{ address: <bdi dir="ltr">{outgoing}</bdi> }}
+                  />
+                </strong>
+                {'. '}
+                {m.lastError && (
+                  <>
+                    {t('banner.serverSaid')}{' '}
+                    <bdi dir="auto" data-testid="sending-error">
+                      {m.lastError}
+                    </bdi>
+                    {'. '}
+                  </>
+                )}
+                {t('banner.sendingHint')}
+              </p>
+            </section>
+          );
+        return (
+          <section class="banner banner-error" role="alert" data-testid="sync-failing-banner" key={m.address}>
+            <p>
+              <strong>
+                {failingInbound.length > 1 ? (
+                  <Filled
+                    text={t('banner.syncFailingFor')}
+                    parts={{ address: <bdi dir="auto">{m.address}</bdi> }}
+                  />
+                ) : (
+                  t('banner.syncFailing')
+                )}
+              </strong>
+              {': '}
+              <bdi dir="auto">
+                {m.lastError ??
+                  (m.state === 'auth-failed' ? t('banner.authFailed') : t('banner.unknownError'))}
+              </bdi>
+            </p>
+          </section>
+        );
+      })}
     </>
   );
 }
@@ -50,13 +102,14 @@ export function MailBanners() {
 /** One compact line per mailbox for the top bar: what sync is doing right now. */
 export function SyncSummary() {
   const { store } = useApp();
+  const t = useT();
   const boxes = store.mailboxes.value;
   if (boxes.length === 0) return null;
   return (
     <span class="sync" data-testid="sync-status">
       {boxes.map((m) => (
         <span class={`sync-item sync-${m.state}`} key={m.address} title={m.address}>
-          {syncText(m.state, m.fetched, m.total)}
+          {syncText(t, m)}
           {m.state === 'backfill' && (
             // A long first sync shows how far it got; without a total it is an indeterminate bar.
             <progress
@@ -64,7 +117,7 @@ export function SyncSummary() {
               data-testid="sync-progress"
               max={m.total ?? undefined}
               value={m.total ? (m.fetched ?? 0) : undefined}
-              aria-label={syncText(m.state, m.fetched, m.total)}
+              aria-label={syncText(t, m)}
             />
           )}
         </span>
@@ -73,23 +126,26 @@ export function SyncSummary() {
   );
 }
 
-function syncText(state: string, fetched?: number, total?: number | null): string {
-  switch (state) {
+function syncText(t: Translate, m: MailboxStatus): string {
+  if (outgoingAddress(m) !== null)
+    return m.state === 'retrying' ? t('sync.sendRetrying') : t('sync.sendError');
+  const fetched = m.fetched ?? 0;
+  switch (m.state) {
     case 'backfill':
-      return total ? `Syncing mail ${fetched ?? 0}/${total}` : `Syncing mail… ${fetched ?? 0}`;
+      return m.total ? t('sync.progress', { fetched, total: m.total }) : t('sync.counting', { fetched });
     case 'connecting':
-      return 'Connecting to mailbox…';
+      return t('sync.connecting');
     case 'reconnecting':
-      return 'Mailbox reconnecting…';
+      return t('sync.reconnecting');
     case 'idle':
-      return 'Mail up to date';
+      return t('sync.idle');
     case 'auth-failed':
-      return 'Mailbox login failed';
+      return t('sync.authFailed');
     case 'error':
-      return 'Mail sync error';
+      return t('sync.error');
     case 'stopped':
-      return 'Mail sync stopped';
+      return t('sync.stopped');
     default:
-      return state;
+      return m.state;
   }
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { useApp, useT } from '../context.ts';
 import { absoluteTime, safeHttpUrl } from '../format.ts';
+import { matchReasonText } from '../i18n/match-reason.ts';
 import { Avatars } from './Avatars.tsx';
 import { Composer } from './composer/Composer.tsx';
 import { MessageItem } from './MessageItem.tsx';
@@ -89,7 +90,8 @@ export function ThreadDetail() {
                 {th.match && (
                   <span class="match-reason" data-testid="match-reason">
                     {' '}
-                    — <bdi dir="auto">{th.match.reason}</bdi> ({Math.round(th.match.confidence * 100)}%)
+                    — <bdi dir="auto">{matchReasonText(t, th.match.reason)}</bdi>{' '}
+                    {t('match.confidence', { n: Math.round(th.match.confidence * 100) })}
                   </span>
                 )}
               </span>
