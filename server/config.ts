@@ -37,6 +37,11 @@ export interface Config {
   readonly undoSeconds: number;
   /** Shown after the officer's name in From: "Amal Haddad — FCDO Newsdesk <newsdesk@…>". */
   readonly officeName: string;
+  /**
+   * Each reply also goes to the newsdesk's own address (envelope only) so its copy in the watched inbox
+   * proves delivery after a crash; off, only the Sent folder can.
+   */
+  readonly selfCopy: boolean;
 }
 
 export class ConfigError extends Error {
@@ -164,6 +169,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const verifySetting = env.NEWSDESK_VERIFY_SENDERS;
   if (verifySetting && !['true', 'false'].includes(verifySetting))
     problems.push('NEWSDESK_VERIFY_SENDERS must be true or false');
+  const selfCopySetting = env.NEWSDESK_SELF_COPY;
+  if (selfCopySetting && !['true', 'false'].includes(selfCopySetting))
+    problems.push('NEWSDESK_SELF_COPY must be true or false');
   const cookieSetting = env.NEWSDESK_SECURE_COOKIES;
   if (cookieSetting && !['true', 'false'].includes(cookieSetting))
     problems.push('NEWSDESK_SECURE_COOKIES must be true or false');
@@ -190,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       : null,
     undoSeconds: nonNegativeInt('NEWSDESK_UNDO_SECONDS', env.NEWSDESK_UNDO_SECONDS, 10, problems),
     officeName: headerText('NEWSDESK_OFFICE_NAME', env.NEWSDESK_OFFICE_NAME, 'Newsdesk', problems),
+    selfCopy: selfCopySetting !== 'false',
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

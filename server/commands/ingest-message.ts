@@ -17,7 +17,12 @@ import { splitReplyHtml, splitReplyText, type SplitMessage } from '../domain/quo
 import { matchEnquiry } from '../releases/catalogue.ts';
 import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
 import { appendEvents, type Tx } from './append-events.ts';
-import { ownReplyComingBack, recordReplyBounce, repliedThreadsReferenced } from './send-reply.ts';
+import {
+  ownReplyComingBack,
+  recordReplyBounce,
+  repliedThreadsReferenced,
+  settleOwnReplyCopy,
+} from './send-reply.ts';
 import { detectLanguage } from '../domain/language.ts';
 import { indexMessage, outletOf } from './search-index.ts';
 import { respectStaffThreading } from './thread-split.ts';
@@ -211,6 +216,12 @@ function linkRelease(
     .run();
 }
 
+/** Our reply's self-copy arriving settles a send a crash left unrecorded (see settleOwnReplyCopy). */
+function ownCopyEvents(tx: Tx, parsed: ParsedMessage, options: IngestOptions): SequencedEvent[] {
+  const domainEvents = settleOwnReplyCopy(tx, parsed.messageId, options.ownAddress, options.now);
+  return domainEvents.length ? appendEvents(tx, domainEvents, options.now) : [];
+}
+
 /**
  * Stores one parsed message exactly once, threads it, and advances the mailbox checkpoint, all in
  * one synchronous transaction (no I/O inside). Returns the committed events for the bus.
@@ -242,14 +253,14 @@ export function ingestMessage(
       // A copy (second alias, another folder, a re-import): one logical message, one more location.
       recordLocation(st, source, same.id);
       advanceCheckpoint(st, source, now);
-      return { status: 'already-stored', messageRowId: same.id, events: [] };
+      return { status: 'already-stored', messageRowId: same.id, events: ownCopyEvents(tx, parsed, options) };
     }
     // Our own reply coming back (a Bcc, a list reflecting it, Sent fed into INBOX): the same message.
     const ownReply = options.minimal ? null : ownReplyComingBack(tx, parsed, options.ownAddress);
     if (ownReply !== null) {
       recordLocation(st, source, ownReply);
       advanceCheckpoint(st, source, now);
-      return { status: 'already-stored', messageRowId: ownReply, events: [] };
+      return { status: 'already-stored', messageRowId: ownReply, events: ownCopyEvents(tx, parsed, options) };
     }
     const reusedMessageId = !parsed.messageIdSynthetic && st.otherContentSameId.get(identity) !== undefined;
 

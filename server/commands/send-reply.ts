@@ -705,18 +705,60 @@ export function markReplySent(
       now,
     );
     if (!moved) return { reply: presentReply(tx, replyId)!, events: [] };
-    // An automatic acknowledgement is not an answer: the thread keeps its status.
-    if (row.kind !== 'reply') return statusEvents(tx, replyId, now, null);
-    tx.update(threads)
-      .set({
-        status: row.statusAfterSend,
-        firstResponseAt: sql`coalesce(${threads.firstResponseAt}, ${now.getTime()})`,
-        updatedAt: now,
-      })
-      .where(eq(threads.id, row.threadId))
-      .run();
-    return statusEvents(tx, replyId, now, null, true);
+    const answered = answerThread(tx, row, now);
+    return statusEvents(tx, replyId, now, null, answered);
   });
+}
+
+/** A sent reply answers its thread; an automatic acknowledgement is not an answer (false). */
+function answerThread(tx: Tx, row: OutboxRow, now: Date): boolean {
+  if (row.kind !== 'reply') return false;
+  tx.update(threads)
+    .set({
+      status: row.statusAfterSend,
+      firstResponseAt: sql`coalesce(${threads.firstResponseAt}, ${now.getTime()})`,
+      updatedAt: now,
+    })
+    .where(eq(threads.id, row.threadId))
+    .run();
+  return true;
+}
+
+export const SELF_COPY_ARRIVED = 'its copy arrived in the newsdesk inbox';
+
+/**
+ * Our reply's self-copy (the newsdesk address as an extra envelope recipient) arrived in the watched
+ * inbox while its row still says 'sending' or 'retrying': the server took it for every recipient in
+ * the same transaction, so it is sent, and a resend after a crash is not needed. Inside the ingest
+ * transaction; returns the events to append (none when the row is already settled or not ours).
+ */
+export function settleOwnReplyCopy(
+  tx: Tx,
+  messageId: string,
+  ownAddress: string | null,
+  now: Date,
+): DomainEvent[] {
+  if (!ownAddress || !inOurDomain(messageId, ownAddress)) return [];
+  const row = tx
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.messageId, messageId), inArray(outbox.state, ['sending', 'retrying'])))
+    .get();
+  if (!row) return [];
+  const moved = transition(
+    tx,
+    row.id,
+    ['sending', 'retrying'],
+    // The copy proves one acceptance: any earlier "possible duplicate" or retry error no longer holds.
+    { state: 'sent', sentAt: now, smtpResponse: SELF_COPY_ARRIVED, lastError: null },
+    now,
+  );
+  if (!moved) return [];
+  const answered = answerThread(tx, row, now);
+  const reply = presentReply(tx, row.id)!;
+  const out: DomainEvent[] = [{ type: 'reply.status', threadId: reply.threadId, reply }];
+  if (answered) out.push({ type: 'thread.updated', thread: presentThread(tx, reply.threadId)! });
+  return out;
 }
 
 /** A temporary failure (4xx, no connection): try again at `retryAt`. */
@@ -748,8 +790,8 @@ export function markReplyFailed(db: Db, replyId: number, error: string, now: Dat
 }
 
 /**
- * After a restart, a reply found in 'sending' and not in Sent is sent again with the same bytes; it
- * may have reached the server before the crash, so it says so.
+ * After a restart, a reply found in 'sending' with no copy in Sent or the inbox is sent again with the
+ * same bytes; it may have reached the server before the crash, so it says so.
  */
 export function requeueInterruptedReply(db: Db, replyId: number, now: Date): ReplyChange {
   return db.transaction((tx) => {
@@ -760,7 +802,7 @@ export function requeueInterruptedReply(db: Db, replyId: number, now: Date): Rep
       {
         state: 'retrying',
         sendAfter: now,
-        lastError: `${POSSIBLE_DUPLICATE}: sending was interrupted and the message was not found in Sent, so it is sent again`,
+        lastError: `${POSSIBLE_DUPLICATE}: sending was interrupted and no copy was found in Sent or the inbox, so it is sent again`,
       },
       now,
     );

@@ -4,7 +4,12 @@ import { acknowledgeNewEnquiry } from '../commands/acknowledge.ts';
 import type { ReplySettings } from '../commands/send-reply.ts';
 import { OutboxWorker, type RetryPolicy } from '../mail/smtp/outbox-worker.ts';
 import { messageIdDomain } from '../mail/smtp/reply-headers.ts';
-import { imapSentFolder, type SentFolder } from '../mail/smtp/sent-folder.ts';
+import {
+  imapFolderSearch,
+  imapSentFolder,
+  type MessageSearch,
+  type SentFolder,
+} from '../mail/smtp/sent-folder.ts';
 import { createSmtpSender, type SmtpSend } from '../mail/smtp/transport.ts';
 
 declare module 'fastify' {
@@ -24,6 +29,8 @@ export interface MailerOptions {
   /** Overrides for tests: another SMTP sender, Sent folder, or a quicker retry policy. */
   send?: SmtpSend;
   sentFolder?: SentFolder | null;
+  /** The watched inbox searched for a reply's self-copy after a crash. */
+  inbox?: MessageSearch | null;
   retry?: RetryPolicy;
   sentCopyRetryMs?: number;
 }
@@ -42,6 +49,14 @@ export default fp<MailerOptions>(
         : config.imap
           ? imapSentFolder({ url: config.imap, override: config.sentFolder })
           : null;
+    const inbox =
+      options.inbox !== undefined
+        ? options.inbox
+        : config.imap
+          ? imapFolderSearch({ url: config.imap, folder: config.imapFolder })
+          : null;
+    // The copy only proves anything where Newsdesk watches: the configured IMAP mailbox.
+    const selfCopyTo = config.selfCopy && inbox ? config.address : null;
     const worker = new OutboxWorker({
       db: app.db,
       bus: app.bus,
@@ -49,6 +64,8 @@ export default fp<MailerOptions>(
       logger: app.log.child({ component: 'outbox' }),
       send,
       sentFolder,
+      selfCopyTo,
+      inbox,
       ...(options.retry ? { retry: options.retry } : {}),
       ...(options.sentCopyRetryMs !== undefined ? { sentCopyRetryMs: options.sentCopyRetryMs } : {}),
     });

@@ -1,8 +1,11 @@
 /**
  * O-02 with a real process: the server is SIGKILLed after Postfix accepted a reply and before its 250
- * reached Newsdesk (a relay in this file holds the answer back), so the row is left in 'sending'. The
- * mail stack files what the newsdesk sends in its Sent folder, as Gmail and Microsoft 365 do; on
- * restart Newsdesk finds the reply there and marks it sent: one delivery, one copy in Sent.
+ * reached Newsdesk (a relay in this file holds the answer back), so the row is left in 'sending'.
+ * - With the self-copy (the default) and a provider that files nothing in Sent: the copy Postfix
+ *   delivered to the newsdesk's own inbox in the same transaction shows the reply was sent.
+ * - With the self-copy off and a provider that files what the newsdesk sends in Sent (as Gmail and
+ *   Microsoft 365 do): Newsdesk finds the reply there.
+ * Either way: one delivery, one copy in Sent, the reply 'sent' and the thread answered.
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -28,6 +31,8 @@ const SAM = { name: 'Sam', address: 'sam@press.test' };
 /** A relay to Postfix that, while holding, forwards the message but swallows the server's answer to it. */
 async function holdingRelay(target: number) {
   let holding = false;
+  let onSwallowed: () => void = () => undefined;
+  let swallowed = new Promise<void>((resolve) => (onSwallowed = resolve));
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect({ host: '127.0.0.1', port: target });
@@ -41,7 +46,10 @@ async function holdingRelay(target: number) {
     });
     upstream.on('data', (chunk) => {
       // After the final dot the server's 250 is what tells the client it was delivered.
-      if (holding && dataEnded) return;
+      if (holding && dataEnded) {
+        onSwallowed();
+        return;
+      }
       client.write(chunk);
     });
     const end = () => {
@@ -56,7 +64,10 @@ async function holdingRelay(target: number) {
     port: (server.address() as net.AddressInfo).port,
     hold(on: boolean) {
       holding = on;
+      if (on) swallowed = new Promise<void>((resolve) => (onSwallowed = resolve));
     },
+    /** Resolves when the server answered the end of a message and the answer was held back. */
+    answerHeld: () => swallowed,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -91,9 +102,14 @@ async function folder(stack: MailStack, user: string, password: string, name: st
   }
 }
 
-describe.skipIf(!available.ok)(
-  'O-02: SIGKILL between the SMTP 250 and the state update (real process)',
-  () => {
+const CASES = [
+  { name: 'self-copy on, nothing filed in Sent by the provider', selfCopy: true },
+  { name: 'self-copy off, the provider files sent mail in Sent', selfCopy: false },
+];
+
+describe.skipIf(!available.ok).each(CASES)(
+  'O-02: SIGKILL between the SMTP 250 and the state update (real process): $name',
+  ({ selfCopy }) => {
     let stack: MailStack;
     let relay: Awaited<ReturnType<typeof holdingRelay>>;
     let dir: string;
@@ -102,7 +118,7 @@ describe.skipIf(!available.ok)(
     beforeAll(async () => {
       stack = await startMailStack({
         extraDomains: ['press.test'],
-        fileSentFor: NEWSDESK,
+        ...(selfCopy ? {} : { fileSentFor: NEWSDESK }),
         users: [
           { user: NEWSDESK, password: 'newsdesk-pass' },
           { user: SAM.address, password: 'sam-pass' },
@@ -131,6 +147,7 @@ describe.skipIf(!available.ok)(
           NEWSDESK_LOG_LEVEL: 'warn',
           NEWSDESK_ADMIN_EMAIL: TEST_ADMIN.email,
           NEWSDESK_ADMIN_PASSWORD: TEST_ADMIN.password,
+          NEWSDESK_SELF_COPY: String(selfCopy),
         },
         join(dir, 'server.log'),
         await freePort(),
@@ -156,7 +173,7 @@ describe.skipIf(!available.ok)(
         .join('; ');
     }
 
-    it('finds the reply in Sent after the restart: one delivery, one Sent copy, no resend', async () => {
+    it('one delivery, one Sent copy, no resend; the reply is sent', async () => {
       server = await start();
       const cookie = await signIn(server);
       const enquiry = composeRawMessage({
@@ -189,13 +206,15 @@ describe.skipIf(!available.ok)(
           db.prepare('select message_id m from outbox where id = ?').get(replyId) as { m: string }
         ).m;
 
-        // Postfix has it (delivered to Sam), Newsdesk is still waiting for the 250: kill it now.
-        await stack.waitForDelivery(SAM.address, 1);
+        // Postfix has it, Newsdesk is still waiting for the 250: kill it now, before the self-copy
+        // could come back and settle it while the process lives.
+        await relay.answerHeld();
+        await server.kill();
+        server = null;
         expect(
           (db.prepare('select state from outbox where id = ?').get(replyId) as { state: string }).state,
         ).toBe('sending');
-        await server.kill();
-        server = null;
+        await stack.waitForDelivery(SAM.address, 1);
 
         relay.hold(false);
         server = await start();
@@ -207,9 +226,22 @@ describe.skipIf(!available.ok)(
           () => JSON.stringify(db.prepare('select * from outbox where id = ?').get(replyId)),
         );
         const row = db
-          .prepare('select smtp_response r, sent_copy c, attempts a from outbox where id = ?')
-          .get(replyId);
-        expect(row).toEqual({ r: 'found in Sent after a restart', c: 'appended', a: 1 });
+          .prepare('select smtp_response r, attempts a, last_error e from outbox where id = ?')
+          .get(replyId) as { r: string; a: number; e: string | null };
+        expect(row.a).toBe(1);
+        expect(row.e).toBeNull();
+        // The worker's search or the ingest of the copy, whichever comes first after the restart.
+        if (selfCopy)
+          expect(['found in the inbox after a restart', 'its copy arrived in the newsdesk inbox']).toContain(
+            row.r,
+          );
+        else expect(row.r).toBe('found in Sent after a restart');
+        await pollUntil(
+          () =>
+            (db.prepare('select sent_copy c from outbox where id = ?').get(replyId) as { c: string }).c ===
+            'appended',
+          { what: 'the Sent copy to be filed' },
+        );
         const thread = db.prepare('select status from threads where id = ?').get(threadId) as {
           status: string;
         };
@@ -221,6 +253,13 @@ describe.skipIf(!available.ok)(
           raws.filter((raw) => readRawHeaders(raw).get('message-id')?.[0] === `<${messageId}>`);
         expect(ours(await folder(stack, SAM.address, 'sam-pass', 'INBOX'))).toHaveLength(1);
         expect(ours(await folder(stack, NEWSDESK, 'newsdesk-pass', 'Sent'))).toHaveLength(1);
+        // The self-copy (or none, when off) is all the newsdesk's inbox got of it.
+        expect(ours(await folder(stack, NEWSDESK, 'newsdesk-pass', 'INBOX'))).toHaveLength(selfCopy ? 1 : 0);
+        // The journalist sees no sign of it: the newsdesk is in the envelope only.
+        const [delivered] = ours(await folder(stack, SAM.address, 'sam-pass', 'INBOX'));
+        const headers = readRawHeaders(delivered!);
+        for (const name of ['to', 'cc', 'bcc'])
+          expect((headers.get(name) ?? []).join(' ')).not.toContain(NEWSDESK);
       } finally {
         db.close();
       }

@@ -12,9 +12,10 @@ import {
   requeueInterruptedReply,
   type ReplyChange,
 } from '../../commands/send-reply.ts';
+import { decideInterruptedSend, type CopyLookup } from '../../domain/interrupted-send.ts';
 import type { EventBus } from '../../events.ts';
 import type { SequencedEvent } from '../../schemas/realtime.ts';
-import type { SentFolder } from './sent-folder.ts';
+import type { MessageSearch, SentFolder } from './sent-folder.ts';
 import { classifySmtpError, type SmtpSend } from './transport.ts';
 
 export interface RetryPolicy {
@@ -35,6 +36,17 @@ export interface OutboxWorkerOptions {
   send: SmtpSend | null;
   /** Null when there is no IMAP mailbox: no Sent copies, and interrupted sends cannot be checked. */
   sentFolder: SentFolder | null;
+  /**
+   * The newsdesk's own address, added as one more envelope recipient of every reply (never a header),
+   * so a copy reaches the watched inbox (NEWSDESK_SELF_COPY); null: off.
+   */
+  selfCopyTo?: string | null;
+  /** The watched inbox searched by Message-ID: where that copy arrives. Null without IMAP. */
+  inbox?: MessageSearch | null;
+  /** How long after an interrupted attempt its self-copy is awaited before the reply is sent again. */
+  selfCopyGraceMs?: number;
+  /** How soon an interrupted reply is looked for again while waiting. */
+  recoveryCheckMs?: number;
   retry?: RetryPolicy;
   /** How long a failed Sent APPEND waits before the next try. */
   sentCopyRetryMs?: number;
@@ -47,15 +59,22 @@ export interface OutboxWorkerOptions {
  * Sends due replies one at a time from their stored bytes, then files a copy in Sent.
  *
  * Exactly once: a row is claimed with a conditional state change before SMTP, so no second worker or
- * wake-up sends it again. A row still 'sending' at start-up belonged to a process that died mid-send;
- * it is marked sent if its Message-ID is in Sent, and otherwise sent again. The residual window: a
- * crash after the server's 250 and before both the state update and the Sent APPEND (milliseconds)
- * leaves no trace on our side, so that message is sent twice and flagged "possible duplicate". A failed
- * APPEND never leads to another SMTP send: it is retried on its own, after searching Sent first.
+ * wake-up sends it again. Each reply also goes, in the same SMTP transaction, to the newsdesk's own
+ * address (envelope only): the server's one 250 commits it for all recipients, so its copy in the
+ * watched inbox proves the journalist's was accepted, even when the process died before recording the
+ * 250. A row still 'sending' at start-up belonged to a process that died mid-send: it is marked sent if
+ * its Message-ID is in Sent or in the inbox; otherwise, if a self-copy was asked for, it is awaited for
+ * a grace period (it may still be in the MTA's queue), and only then is the reply sent again, flagged
+ * "possible duplicate". With the self-copy off, Sent is the only evidence, and a provider that does not
+ * file what it relays leaves that window open. A failed APPEND never leads to another SMTP send: it is
+ * retried on its own, after searching Sent first.
  */
 export class OutboxWorker {
-  readonly #o: Required<Omit<OutboxWorkerOptions, 'send' | 'sentFolder'>> &
-    Pick<OutboxWorkerOptions, 'send' | 'sentFolder'>;
+  readonly #o: Required<Omit<OutboxWorkerOptions, 'send' | 'sentFolder' | 'selfCopyTo' | 'inbox'>> &
+    Pick<OutboxWorkerOptions, 'send' | 'sentFolder'> & {
+      selfCopyTo: string | null;
+      inbox: MessageSearch | null;
+    };
   #loop: Promise<void> | null = null;
   #stopping = false;
   #wake: (() => void) | null = null;
@@ -71,7 +90,11 @@ export class OutboxWorker {
       sentCopyRetryMs: 60_000,
       pollMs: 5_000,
       random: Math.random,
+      selfCopyGraceMs: 2 * 60_000,
+      recoveryCheckMs: 10_000,
       ...options,
+      selfCopyTo: options.selfCopyTo ?? null,
+      inbox: options.inbox ?? null,
     };
   }
 
@@ -132,48 +155,97 @@ export class OutboxWorker {
     this.#wake = null;
   }
 
+  /** Where a copy of a sent message could be; 'unavailable' when there is no such folder. */
+  async #lookFor(messageId: string): Promise<{ sent: CopyLookup; inbox: CopyLookup; error: string | null }> {
+    let error: string | null = null;
+    const look = async (where: MessageSearch | null, name: string): Promise<CopyLookup> => {
+      if (!where) return 'unavailable';
+      try {
+        return (await where.contains(messageId)) ? 'found' : 'absent';
+      } catch (err) {
+        error = `cannot search ${name}: ${(err as Error).message}`;
+        return 'unreachable';
+      }
+    };
+    const sent = await look(this.#o.sentFolder, 'Sent');
+    // One hit is enough: no need to search the inbox as well.
+    const inbox = sent === 'found' ? 'unavailable' : await look(this.#o.inbox, 'the inbox');
+    return { sent, inbox, error };
+  }
+
+  /** Only replies get a self-copy: see #recipients. */
+  #selfCopied(row: { kind: string }): boolean {
+    return this.#o.selfCopyTo !== null && this.#o.inbox !== null && row.kind === 'reply';
+  }
+
   /**
-   * Rows left in 'sending' by a dead process: found in Sent → sent; not found → sent again (flagged);
-   * Sent unreachable → wait and check again, since guessing could mean a second delivery.
+   * Rows left in 'sending' by a dead process, decided by decideInterruptedSend: a copy in Sent or the
+   * inbox → sent; a folder unreachable, or a self-copy still possibly on its way → look again later;
+   * otherwise → sent again (flagged). Other replies go on meanwhile: a 'sending' row is claimed by nothing.
    */
   async #recoverInterrupted(ids: Set<number>): Promise<void> {
-    const { db, now, sentFolder, logger } = this.#o;
+    const { db, now, logger } = this.#o;
+    let nextLook = Number.POSITIVE_INFINITY;
     for (const row of interruptedReplies(db).filter((r) => ids.has(r.id))) {
-      if (sentFolder) {
-        let found: boolean;
-        try {
-          found = await sentFolder.contains(row.messageId);
-        } catch (err) {
-          // Other replies go on meanwhile: this row stays 'sending', which nothing else claims.
-          this.#lastError = `cannot check Sent for an interrupted reply: ${(err as Error).message}`;
-          this.#nextRecoveryAt = now().getTime() + this.#o.sentCopyRetryMs;
+      const found = await this.#lookFor(row.messageId);
+      const decision = decideInterruptedSend({
+        sent: found.sent,
+        inbox: found.inbox,
+        selfCopied: this.#selfCopied(row),
+        attemptAt: row.updatedAt,
+        now: now(),
+        graceMs: this.#o.selfCopyGraceMs,
+        recheckMs: this.#o.recoveryCheckMs,
+      });
+      if (decision.action === 'mark-sent') {
+        const where = decision.evidence === 'sent' ? 'Sent' : 'the inbox';
+        logger.info({ replyId: row.id }, `interrupted reply found in ${where}: marked sent, not resent`);
+        this.#publish(
+          markReplySent(
+            db,
+            row.id,
+            {
+              response: `found in ${where} after a restart`,
+              note: null,
+              ...(decision.evidence === 'sent' ? { sentCopy: 'appended' as const } : {}),
+            },
+            now(),
+          ),
+        );
+        ids.delete(row.id);
+      } else if (decision.action === 'check-again') {
+        nextLook = Math.min(nextLook, decision.at.getTime());
+        if (decision.reason === 'unreachable') {
+          this.#lastError = `cannot check an interrupted reply: ${found.error ?? 'folder unreachable'}`;
           logger.warn(
-            { replyId: row.id, err: (err as Error).message },
-            'Sent folder unreachable; will check again',
+            { replyId: row.id, err: found.error },
+            'cannot look for an interrupted reply; will look again',
           );
-          return;
+        } else {
+          logger.info({ replyId: row.id }, 'interrupted reply: waiting for its copy to reach the inbox');
         }
-        if (found) {
-          logger.info({ replyId: row.id }, 'interrupted reply found in Sent: marked sent, not resent');
-          this.#publish(
-            markReplySent(
-              db,
-              row.id,
-              { response: 'found in Sent after a restart', note: null, sentCopy: 'appended' },
-              now(),
-            ),
-          );
-          ids.delete(row.id);
-          continue;
-        }
+      } else {
+        logger.warn({ replyId: row.id }, 'interrupted reply: no copy in Sent or the inbox; sending again');
+        this.#publish(requeueInterruptedReply(db, row.id, now()));
+        ids.delete(row.id);
       }
-      logger.warn({ replyId: row.id }, 'interrupted reply not found in Sent: sending again');
-      this.#publish(requeueInterruptedReply(db, row.id, now()));
-      ids.delete(row.id);
     }
-    // Rows that left 'sending' some other way (a cancelled or restored row) need nothing more.
+    this.#nextRecoveryAt = nextLook;
+    // Rows that left 'sending' some other way (its copy ingested, a restored row) need nothing more.
     const still = new Set(interruptedReplies(db).map((r) => r.id));
     for (const id of ids) if (!still.has(id)) ids.delete(id);
+  }
+
+  /**
+   * The journalist's recipients, plus the newsdesk itself for a reply. Not for an acknowledgement: its
+   * null reverse-path and automatic nature make a copy of each one in the shared inbox noise, and a
+   * duplicate acknowledgement after a crash is a small harm.
+   */
+  #recipients(row: { kind: string; recipients: string[] }): string[] {
+    const self = this.#o.selfCopyTo;
+    if (!self || !this.#selfCopied(row)) return row.recipients;
+    if (row.recipients.some((r) => r.toLowerCase() === self.toLowerCase())) return row.recipients;
+    return [...row.recipients, self];
   }
 
   #retryDelay(attempts: number): number {
@@ -191,23 +263,30 @@ export class OutboxWorker {
     const { row, raw } = claimed;
     // A retry may follow a line cut after the final "." (RFC 1047): the server may have taken it. A
     // provider that files what it relays (Gmail, Microsoft 365) then has it in Sent (O-03 as O-02).
-    if (row.attempts > 1 && this.#o.sentFolder) {
-      const already = await this.#o.sentFolder.contains(row.messageId).catch(() => false);
-      if (already) {
+    // The self-copy in the inbox proves the same.
+    if (row.attempts > 1) {
+      const found = await this.#lookFor(row.messageId);
+      if (found.sent === 'found' || found.inbox === 'found') {
+        const where = found.sent === 'found' ? 'Sent' : 'the inbox';
         this.#publish(
           markReplySent(
             db,
             row.id,
-            { response: 'found in Sent before a retry', note: null, sentCopy: 'appended' },
+            {
+              response: `found in ${where} before a retry`,
+              note: null,
+              ...(found.sent === 'found' ? { sentCopy: 'appended' as const } : {}),
+            },
             now(),
           ),
         );
         return true;
       }
     }
+    const recipients = this.#recipients(row);
     let delivery;
     try {
-      delivery = await send({ from: row.envelopeFrom, to: row.recipients }, raw);
+      delivery = await send({ from: row.envelopeFrom, to: recipients }, raw);
     } catch (err) {
       const failure = classifySmtpError(err);
       this.#lastError = failure.message;
@@ -228,9 +307,22 @@ export class OutboxWorker {
       return true;
     }
     this.#lastError = null;
-    const note = delivery.rejected.length
-      ? `not accepted for ${delivery.rejected.map((r) => `${r.address} (${r.response})`).join(', ')}`
-      : null;
+    // The self-copy is ours, not a recipient: its refusal is no failure, its acceptance no delivery.
+    const addedSelf = recipients.length > row.recipients.length;
+    const self = this.#o.selfCopyTo?.toLowerCase();
+    const isAddedSelf = (address: string) => addedSelf && address.toLowerCase() === self;
+    const refused = delivery.rejected.filter((r) => !isAddedSelf(r.address));
+    if (delivery.rejected.length > refused.length)
+      logger.warn({ replyId: row.id }, 'the server refused the self-copy; the reply went out without it');
+    const refusedText = refused.map((r) => `${r.address} (${r.response})`).join(', ');
+    // Only the self-copy taken: the journalist got nothing, as if every recipient had been refused.
+    if (addedSelf && delivery.accepted.every(isAddedSelf)) {
+      const message = `no recipient accepted: ${refusedText || delivery.response}`;
+      logger.error({ replyId: row.id }, `reply failed: ${message}`);
+      this.#publish(markReplyFailed(db, row.id, message, now()));
+      return true;
+    }
+    const note = refused.length ? `not accepted for ${refusedText}` : null;
     const sent = markReplySent(db, row.id, { response: delivery.response, note }, now());
     this.#publish(sent);
     logger.info({ replyId: row.id }, 'reply sent');

@@ -1,10 +1,13 @@
 import { ImapFlow } from 'imapflow';
 import type { MailServerUrl } from '../../config.ts';
 
-/** The Sent folder as the outbox worker needs it. Injected, so tests can use a real or a failing one. */
-export interface SentFolder {
-  /** Whether a message with this bare Message-ID is already in Sent (RFC 3501 SEARCH HEADER). */
+/** A folder searched for a message by its bare Message-ID (RFC 3501 SEARCH HEADER). */
+export interface MessageSearch {
   contains(messageId: string): Promise<boolean>;
+}
+
+/** The Sent folder as the outbox worker needs it. Injected, so tests can use a real or a failing one. */
+export interface SentFolder extends MessageSearch {
   /** Appends the exact bytes, marked \Seen, unless a copy with this Message-ID is already there (O-09). */
   appendOnce(raw: Buffer, messageId: string, date: Date): Promise<'appended' | 'already-there'>;
 }
@@ -22,21 +25,8 @@ export interface ImapSentFolderOptions {
  * Elemente" and "[Gmail]/Sent Mail" work; a configured name wins (O-10).
  */
 export function imapSentFolder(options: ImapSentFolderOptions): SentFolder {
-  const connect = async (): Promise<ImapFlow> => {
-    const client = new ImapFlow({
-      host: options.url.host,
-      port: options.url.port,
-      secure: options.url.secure,
-      auth: { user: options.url.user ?? '', pass: options.url.password ?? '' },
-      logger: false,
-      disableAutoIdle: true,
-      socketTimeout: options.socketTimeoutMs ?? 60_000,
-    });
-    // Errors also reject the pending command; this only keeps an 'error' event from being unhandled.
-    client.on('error', () => undefined);
-    await client.connect();
-    return client;
-  };
+  const withClient = <T>(work: (client: ImapFlow) => Promise<T>) =>
+    withShortConnection(options.url, options.socketTimeoutMs, work);
 
   const sentPath = async (client: ImapFlow): Promise<string> => {
     if (options.override) return options.override;
@@ -49,35 +39,68 @@ export function imapSentFolder(options: ImapSentFolderOptions): SentFolder {
     return sent.path;
   };
 
-  const search = async (client: ImapFlow, path: string, messageId: string): Promise<boolean> => {
-    const lock = await client.getMailboxLock(path, { readOnly: true });
-    try {
-      // SEARCH HEADER is a substring match; our ids are long and random, so a hit is our message.
-      const uids = await client.search({ header: { 'message-id': messageId } }, { uid: true });
-      return Array.isArray(uids) && uids.length > 0;
-    } finally {
-      lock.release();
-    }
-  };
-
-  const withClient = async <T>(work: (client: ImapFlow) => Promise<T>): Promise<T> => {
-    const client = await connect();
-    try {
-      return await work(client);
-    } finally {
-      await client.logout().catch(() => client.close());
-    }
-  };
-
   return {
-    contains: (messageId) => withClient(async (client) => search(client, await sentPath(client), messageId)),
+    contains: (messageId) =>
+      withClient(async (client) => searchFolder(client, await sentPath(client), messageId)),
     appendOnce: (raw, messageId, date) =>
       withClient(async (client) => {
         const path = await sentPath(client);
-        if (await search(client, path, messageId)) return 'already-there';
+        if (await searchFolder(client, path, messageId)) return 'already-there';
         const result = await client.append(path, raw, ['\\Seen'], date);
         if (!result) throw new Error(`APPEND to ${path} failed`);
         return 'appended';
       }),
   };
+}
+
+/**
+ * The watched inbox (or another named folder) searched by Message-ID: where the self-copy of a reply
+ * arrives, the proof after a crash that the server took it. Its own short connection, like Sent's.
+ */
+export function imapFolderSearch(options: {
+  url: MailServerUrl;
+  folder: string;
+  socketTimeoutMs?: number;
+}): MessageSearch {
+  return {
+    contains: (messageId) =>
+      withShortConnection(options.url, options.socketTimeoutMs, (client) =>
+        searchFolder(client, options.folder, messageId),
+      ),
+  };
+}
+
+async function withShortConnection<T>(
+  url: MailServerUrl,
+  socketTimeoutMs: number | undefined,
+  work: (client: ImapFlow) => Promise<T>,
+): Promise<T> {
+  const client = new ImapFlow({
+    host: url.host,
+    port: url.port,
+    secure: url.secure,
+    auth: { user: url.user ?? '', pass: url.password ?? '' },
+    logger: false,
+    disableAutoIdle: true,
+    socketTimeout: socketTimeoutMs ?? 60_000,
+  });
+  // Errors also reject the pending command; this only keeps an 'error' event from being unhandled.
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
+
+async function searchFolder(client: ImapFlow, path: string, messageId: string): Promise<boolean> {
+  const lock = await client.getMailboxLock(path, { readOnly: true });
+  try {
+    // SEARCH HEADER is a substring match; our ids are long and random, so a hit is our message.
+    const uids = await client.search({ header: { 'message-id': messageId } }, { uid: true });
+    return Array.isArray(uids) && uids.length > 0;
+  } finally {
+    lock.release();
+  }
 }

@@ -178,4 +178,13 @@ describe('reply configuration', () => {
     expect(config).toMatchObject({ undoSeconds: 0, officeName: 'FCDO Newsdesk', sentFolder: null });
     expect(loadConfig({}).undoSeconds).toBe(10);
   });
+
+  it('sends each reply a self-copy unless NEWSDESK_SELF_COPY is false; other values are refused', () => {
+    expect(loadConfig({}).selfCopy).toBe(true);
+    expect(loadConfig({ NEWSDESK_SELF_COPY: 'true' }).selfCopy).toBe(true);
+    expect(loadConfig({ NEWSDESK_SELF_COPY: 'false' }).selfCopy).toBe(false);
+    expect(() => loadConfig({ NEWSDESK_SELF_COPY: 'no' })).toThrow(
+      /NEWSDESK_SELF_COPY must be true or false/,
+    );
+  });
 });

@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../../db/client.ts';
 import { createReply, type ReplySettings } from '../../../server/commands/send-reply.ts';
 import { EventBus } from '../../../server/events.ts';
-import { OutboxWorker } from '../../../server/mail/smtp/outbox-worker.ts';
-import type { SentFolder } from '../../../server/mail/smtp/sent-folder.ts';
+import { OutboxWorker, type OutboxWorkerOptions } from '../../../server/mail/smtp/outbox-worker.ts';
+import type { MessageSearch, SentFolder } from '../../../server/mail/smtp/sent-folder.ts';
 import type { SmtpDelivery, SmtpSend } from '../../../server/mail/smtp/transport.ts';
 import { startTestApp, type TestApp } from '../../support/app.ts';
 import { pollUntil } from '../../support/poll-until.ts';
@@ -99,7 +99,12 @@ describe('outbox worker', () => {
     return { id: result.reply.id, messageId: row.m };
   }
 
-  function worker(db: Db, send: SmtpSend | null, sentFolder: SentFolder | null): OutboxWorker {
+  function worker(
+    db: Db,
+    send: SmtpSend | null,
+    sentFolder: SentFolder | null,
+    more: Partial<OutboxWorkerOptions> = {},
+  ): OutboxWorker {
     const w = new OutboxWorker({
       db,
       bus: new EventBus(),
@@ -110,6 +115,8 @@ describe('outbox worker', () => {
       retry: { baseMs: 20, capMs: 40, maxAttempts: 3 },
       sentCopyRetryMs: 30,
       pollMs: 20,
+      recoveryCheckMs: 20,
+      ...more,
     });
     workers.push(w);
     w.start();
@@ -250,5 +257,181 @@ describe('outbox worker', () => {
     worker(t.db, down.send, null);
     await pollUntil(() => state(lost.id).state === 'failed', { what: 'giving up' });
     expect(state(lost.id).lastError).toMatch(/^gave up after 3 attempts: connect ECONNREFUSED/);
+  });
+
+  describe('self-copy: the newsdesk address as one more envelope recipient', () => {
+    const NEWSDESK = 'newsdesk@newsdesk.test';
+
+    /** The watched inbox in memory: the copies the MTA delivered to the newsdesk address. */
+    function memoryInbox() {
+      const ids: string[] = [];
+      const state = { reachable: true, searches: 0 };
+      const inbox: MessageSearch = {
+        async contains(id) {
+          state.searches++;
+          if (!state.reachable) throw new Error('connect ECONNREFUSED');
+          return ids.includes(id);
+        },
+      };
+      return { inbox, ids, state };
+    }
+
+    /** A clock the test moves by hand. */
+    function manualClock(start = Date.now()) {
+      let ms = start;
+      return { now: () => new Date(ms), advance: (by: number) => (ms += by) };
+    }
+
+    const interrupt = (id: number, at: Date) =>
+      t.db.$client
+        .prepare("update outbox set state = 'sending', attempts = 1, updated_at = ? where id = ?")
+        .run(at.getTime(), id);
+    const sentWith = (smtp: ReturnType<typeof recordingSmtp>, messageId: string) =>
+      smtp.sent.filter((s) => s.raw.toString('latin1').includes(messageId));
+
+    it('a reply goes to the journalist and, in the same transaction, to the newsdesk; headers unchanged', async () => {
+      const smtp = recordingSmtp();
+      const r = await reply();
+      worker(t.db, smtp.send, null, { selfCopyTo: NEWSDESK, inbox: memoryInbox().inbox });
+      await pollUntil(() => state(r.id).state === 'sent', { what: 'sent' });
+      expect(smtp.sent).toHaveLength(1);
+      expect(smtp.sent[0]!.to).toEqual(['sam@paper.test', NEWSDESK]);
+      const headers = smtp.sent[0]!.raw.toString('latin1').split('\r\n\r\n')[0]!;
+      expect(headers).toMatch(/^To: .*sam@paper\.test/im);
+      expect(headers).not.toMatch(/^(To|Cc|Bcc):.*newsdesk@newsdesk\.test/im);
+    });
+
+    it('with NEWSDESK_SELF_COPY off, or without an inbox to watch, the envelope is the journalist alone', async () => {
+      const smtp = recordingSmtp();
+      const one = await reply('one');
+      worker(t.db, smtp.send, null, { selfCopyTo: null, inbox: memoryInbox().inbox });
+      await pollUntil(() => state(one.id).state === 'sent', { what: 'sent' });
+      await Promise.all(workers.map((w) => w.stop()));
+      const two = await reply('two');
+      worker(t.db, smtp.send, null, { selfCopyTo: NEWSDESK, inbox: null });
+      await pollUntil(() => state(two.id).state === 'sent', { what: 'sent' });
+      expect(smtp.sent.map((s) => s.to)).toEqual([['sam@paper.test'], ['sam@paper.test']]);
+    });
+
+    it('only the self-copy accepted means the journalist got nothing: failed, not sent', async () => {
+      const smtp = recordingSmtp(() => ({
+        response: '250 2.0.0 Ok: queued',
+        accepted: [NEWSDESK],
+        rejected: [{ address: 'sam@paper.test', response: '550 5.1.1 no such user' }],
+      }));
+      const r = await reply();
+      worker(t.db, smtp.send, null, { selfCopyTo: NEWSDESK, inbox: memoryInbox().inbox });
+      await pollUntil(() => state(r.id).state === 'failed', { what: 'failed' });
+      expect(state(r.id).lastError).toBe('no recipient accepted: sam@paper.test (550 5.1.1 no such user)');
+    });
+
+    it('a refused self-copy is no failure and no note for the officer', async () => {
+      const smtp = recordingSmtp(() => ({
+        response: '250 2.0.0 Ok: queued',
+        accepted: ['sam@paper.test'],
+        rejected: [{ address: NEWSDESK, response: '452 4.2.2 mailbox full' }],
+      }));
+      const r = await reply();
+      worker(t.db, smtp.send, null, { selfCopyTo: NEWSDESK, inbox: memoryInbox().inbox });
+      await pollUntil(() => state(r.id).state === 'sent', { what: 'sent' });
+      expect(state(r.id).lastError).toBeNull();
+    });
+
+    it('after a crash, the copy in the inbox means sent: no resend, though Sent never had it', async () => {
+      const smtp = recordingSmtp();
+      const sent = memorySent();
+      const { inbox, ids } = memoryInbox();
+      const clock = manualClock();
+      const r = await reply();
+      interrupt(r.id, clock.now());
+      ids.push(r.messageId);
+      worker(t.db, smtp.send, sent.folder, { selfCopyTo: NEWSDESK, inbox, now: clock.now });
+      await pollUntil(() => state(r.id).state === 'sent', { what: 'settled from the inbox copy' });
+      expect(sentWith(smtp, r.messageId)).toHaveLength(0);
+      const row = t.db.$client.prepare('select smtp_response r from outbox where id = ?').get(r.id);
+      expect(row).toEqual({ r: 'found in the inbox after a restart' });
+      // Sent is still owed its copy, filed once.
+      await pollUntil(() => state(r.id).sentCopy === 'appended', { what: 'the Sent copy' });
+      expect(sent.state.appends).toBe(1);
+    });
+
+    it('no copy yet: waits out the grace period, looking again, then sends again flagged', async () => {
+      const smtp = recordingSmtp();
+      const { inbox, state: inboxState } = memoryInbox();
+      const clock = manualClock();
+      const r = await reply();
+      interrupt(r.id, clock.now());
+      worker(t.db, smtp.send, null, {
+        selfCopyTo: NEWSDESK,
+        inbox,
+        now: clock.now,
+        selfCopyGraceMs: 120_000,
+        recoveryCheckMs: 10_000,
+      });
+      await pollUntil(() => inboxState.searches >= 1, { what: 'a first look' });
+      // Other replies are not held up meanwhile.
+      const other = await reply('other');
+      clock.advance(5_000);
+      await pollUntil(() => state(other.id).state === 'sent', { what: 'the other reply' });
+      clock.advance(55_000);
+      await pollUntil(() => inboxState.searches >= 2, { what: 'a second look' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(state(r.id).state).toBe('sending');
+      expect(sentWith(smtp, r.messageId)).toHaveLength(0);
+      clock.advance(60_000);
+      await pollUntil(() => state(r.id).state === 'sent', { what: 'the resend after the grace period' });
+      expect(sentWith(smtp, r.messageId)).toHaveLength(1);
+      expect(state(r.id).lastError).toMatch(/^possible duplicate: .*no copy was found in Sent or the inbox/);
+    });
+
+    it('a copy arriving during the grace period settles the reply through ingest, without a resend', async () => {
+      const smtp = recordingSmtp();
+      const { inbox } = memoryInbox();
+      const clock = manualClock();
+      const r = await reply();
+      interrupt(r.id, clock.now());
+      worker(t.db, smtp.send, null, { selfCopyTo: NEWSDESK, inbox, now: clock.now });
+      const raw = (
+        t.db.$client
+          .prepare('select b.data d from outbox o join blobs b on b.sha256 = o.raw_sha256 where o.id = ?')
+          .get(r.id) as { d: Buffer }
+      ).d;
+      const events: string[] = [];
+      const off = t.app.bus.subscribe((e) => events.push(e.type));
+      try {
+        // The MTA adds its trace headers to the copy it delivers to the newsdesk.
+        await t.ingestRaw(
+          Buffer.concat([
+            Buffer.from('Return-Path: <newsdesk@newsdesk.test>\r\nDelivered-To: newsdesk@newsdesk.test\r\n'),
+            raw,
+          ]),
+        );
+      } finally {
+        off();
+      }
+      expect(state(r.id)).toMatchObject({ state: 'sent', lastError: null });
+      expect(events).toContain('reply.status');
+      const thread = t.db.$client.prepare('select status from threads where id = ?').get(threadId);
+      expect(thread).toEqual({ status: 'answered' });
+      clock.advance(10 * 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(sentWith(smtp, r.messageId)).toHaveLength(0);
+    });
+
+    it('a copy arriving while a reply waits to be retried after an interrupted attempt cancels the resend', async () => {
+      const r = await reply();
+      t.db.$client
+        .prepare(
+          "update outbox set state = 'retrying', attempts = 1, send_after = ?, last_error = 'possible duplicate: sending was interrupted' where id = ?",
+        )
+        .run(Date.now() + 3_600_000, r.id);
+      const raw = (
+        t.db.$client
+          .prepare('select b.data d from outbox o join blobs b on b.sha256 = o.raw_sha256 where o.id = ?')
+          .get(r.id) as { d: Buffer }
+      ).d;
+      await t.ingestRaw(raw);
+      expect(state(r.id)).toMatchObject({ state: 'sent', lastError: null });
+    });
   });
 });
