@@ -246,6 +246,15 @@ describe.skipIf(!available.ok).each(CASES)(
           status: string;
         };
         expect(thread.status).toBe('answered');
+        // The thread as officers see it after the restart: the reply sent, once, with no warning.
+        const detail = (await (
+          await fetch(`${server.url}/api/threads/${threadId}`, { headers: { cookie: await signIn(server) } })
+        ).json()) as {
+          messages: { direction: string; reply?: { state: string; lastError: string | null } }[];
+        };
+        const out = detail.messages.filter((m) => m.direction === 'out');
+        expect(out).toHaveLength(1);
+        expect(out[0]!.reply).toMatchObject({ state: 'sent', lastError: null });
 
         // Give a wrong resend time to land before counting.
         await new Promise((r) => setTimeout(r, 1_000));
