@@ -126,4 +126,48 @@ describe.skipIf(!availability.ok)('collision guard in Chromium', () => {
     expect(app.db.$client.prepare('select count(*) n from outbox').get()).toEqual({ n: 1 });
     expect(problems).toEqual([]);
   });
+
+  it('after undo, stops again only for a newer reply; Review shows it and keeps the words and the pencil', async () => {
+    // A pulls the reply back: the words return to the box, and the note already seen stops nothing.
+    await a.getByTestId('undo-send').click();
+    await expect
+      .poll(() => a.getByTestId('composer-text').inputValue())
+      .toBe('The spending for 2026 is £12 million.');
+
+    // Meanwhile B replies to the journalist.
+    await b.getByTestId('composer-text').fill('The figure will be confirmed on Monday.');
+    await b.getByTestId('send-reply').click();
+    // B opened the thread before A's first reply, so B is stopped too, and chooses to send.
+    await b.getByTestId('collision').waitFor();
+    expect(await b.getByTestId('collision').locator('li').allTextContents()).toEqual(['Admin replied']);
+    await b.getByTestId('collision-send-anyway').click();
+    await b.getByTestId('undo-bar').waitFor();
+
+    await a.getByTestId('composer-text').fill('The spending for 2026 is £12 million, as announced.');
+    await a.getByTestId('send-reply').click();
+    const guard = a.getByTestId('collision');
+    await guard.waitFor();
+    expect(await guard.locator('li').allTextContents()).toEqual([`${OFFICER_B.name} replied`]);
+    const mine = (await repliesOnThread()).filter(
+      (r) => r.author?.name === 'Admin' && r.state !== 'cancelled',
+    );
+    expect(mine).toEqual([]);
+
+    await a.getByTestId('collision-review').click();
+    // B's reply is now on A's screen; A's words are still in the box and B still sees A writing.
+    await a.getByTestId('message').filter({ hasText: 'confirmed on Monday' }).waitFor();
+    expect(await a.getByTestId('composer-text').inputValue()).toBe(
+      'The spending for 2026 is £12 million, as announced.',
+    );
+    await b
+      .locator('[data-testid="thread-detail"] [data-testid="presence-avatar"][data-composing="true"]')
+      .waitFor();
+
+    await a.getByTestId('send-reply').click();
+    await a.getByTestId('undo-bar').waitFor();
+    const after = await repliesOnThread();
+    expect(after.filter((r) => r.author?.name === 'Admin' && r.state === 'held')).toHaveLength(1);
+    expect(after.filter((r) => r.author?.name === OFFICER_B.name && r.state === 'held')).toHaveLength(1);
+    expect(problems).toEqual([]);
+  });
 });

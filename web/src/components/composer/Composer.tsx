@@ -13,7 +13,7 @@ import {
   type ThreadChange,
 } from './reply-api.ts';
 import { ReplyStates, STATE_KEYS } from './ReplyStates.tsx';
-import { composerText } from './strings.ts';
+import { changeText, composerText } from './strings.ts';
 import './composer.css';
 
 /**
@@ -82,6 +82,9 @@ export function Composer() {
   const [choices, setChoices] = useState<SavedReplyChoice[]>([]);
   const [missing, setMissing] = useState<string[]>([]);
   const keyRef = useRef<string | null>(null);
+  // The newest thread version this officer has already been shown and chose to send over; a later
+  // Send (after undo, or another reply) must not stop them again for the same changes.
+  const acknowledgedRef = useRef<number | null>(null);
   const draftTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const threadId = d?.threadId;
   const releaseId = d?.thread?.release?.id ?? null;
@@ -96,6 +99,7 @@ export function Composer() {
     setForwarded(new Set());
     setMissing([]);
     keyRef.current = null;
+    acknowledgedRef.current = null;
     if (threadId === undefined || meId === null) return;
     let current = true;
     void myDraft(threadId, meId).then((body) => {
@@ -148,6 +152,12 @@ export function Composer() {
     store.mailboxes.value.map((m) => m.address),
   );
 
+  /** The version the officer's reply is based on: what they opened, or what they already sent over. */
+  function seenVersion(): number | null {
+    if (!d || d.version === null) return acknowledgedRef.current;
+    return Math.max(d.version, acknowledgedRef.current ?? 0);
+  }
+
   async function send(basedOnVersion: number | null, replyTo?: 'from' | 'reply-to'): Promise<void> {
     if (!d || !text.trim()) return;
     keyRef.current ??= newKey();
@@ -169,16 +179,22 @@ export function Composer() {
       keyRef.current,
     );
     if (outcome.kind === 'accepted') {
+      if (basedOnVersion !== null)
+        acknowledgedRef.current = Math.max(acknowledgedRef.current ?? 0, basedOnVersion);
       setLatest(outcome.reply);
       setPhase({ kind: 'sent', replyId: outcome.reply.id });
       app.setComposing(false);
-    } else if (outcome.kind === 'reply-to') {
-      setPhase({ kind: 'reply-to', version: basedOnVersion, from: outcome.from, replyTo: outcome.replyTo });
-    } else if (outcome.kind === 'changed') {
-      setPhase({ kind: 'changed', version: outcome.version, changes: outcome.changes });
     } else {
-      setError(outcome.message);
-      setPhase({ kind: 'writing' });
+      // Not sent: the words are still a draft, including whatever was typed just before Send.
+      scheduleDraft(d.threadId, text);
+      if (outcome.kind === 'reply-to') {
+        setPhase({ kind: 'reply-to', version: basedOnVersion, from: outcome.from, replyTo: outcome.replyTo });
+      } else if (outcome.kind === 'changed') {
+        setPhase({ kind: 'changed', version: outcome.version, changes: outcome.changes });
+      } else {
+        setError(outcome.message);
+        setPhase({ kind: 'writing' });
+      }
     }
   }
 
@@ -330,7 +346,7 @@ export function Composer() {
             // Ctrl/Cmd+Enter sends, as in most mail clients.
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
               e.preventDefault();
-              void send(d.version);
+              void send(seenVersion());
             }
           }}
         />
@@ -427,7 +443,7 @@ export function Composer() {
             <ul>
               {phase.changes.map((c) => (
                 <li key={c.seq}>
-                  <bdi dir="auto">{c.summary}</bdi>
+                  <bdi dir="auto">{changeText(t, c.summary)}</bdi>
                 </li>
               ))}
             </ul>
@@ -439,6 +455,8 @@ export function Composer() {
                 onClick={() => {
                   setPhase({ kind: 'writing' });
                   void app.openThread(d.threadId);
+                  // Reloading the thread resets presence; the officer is still writing this reply.
+                  app.setComposing(text.trim().length > 0);
                 }}
               >
                 {t('changed.review')}
@@ -465,7 +483,7 @@ export function Composer() {
             class="btn btn-primary"
             data-testid="send-reply"
             disabled={busy || !text.trim() || phase.kind === 'changed' || phase.kind === 'reply-to'}
-            onClick={() => void send(d.version)}
+            onClick={() => void send(seenVersion())}
           >
             {busy ? t('sending') : t('send')}
           </button>

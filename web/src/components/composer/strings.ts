@@ -42,6 +42,9 @@ const en = {
   'states.approve': 'Approve',
   'states.return': 'Return',
   'states.returnNote': 'Why it goes back',
+  'change.message': 'new message from {name}',
+  'change.replied': '{name} replied',
+  'change.note': '{name} added a note',
 } as const;
 
 export type ComposerKey = keyof typeof en;
@@ -89,10 +92,31 @@ const ar: Record<ComposerKey, string> = {
   'states.approve': 'موافقة',
   'states.return': 'إعادة',
   'states.returnNote': 'سبب الإعادة',
+  'change.message': 'رسالة جديدة من {name}',
+  'change.replied': 'ردّ {name}',
+  'change.note': 'أضاف {name} ملاحظة',
 };
 
 /** The composer's string lookup for the officer's UI language. */
 export function composerText(language: string): (key: ComposerKey) => string {
   const table: Record<ComposerKey, string> = language === 'ar' ? ar : en;
   return (key) => table[key];
+}
+
+/**
+ * What changed on the thread, in the officer's language. The server words each change in English
+ * (server/commands/send-reply.ts); the three kinds it names are recognised, anything else is shown
+ * as written.
+ */
+export function changeText(t: (key: ComposerKey) => string, summary: string): string {
+  const patterns: [RegExp, ComposerKey][] = [
+    [/^new message from (.+)$/s, 'change.message'],
+    [/^(.+) replied$/s, 'change.replied'],
+    [/^(.+) added a note$/s, 'change.note'],
+  ];
+  for (const [pattern, key] of patterns) {
+    const name = pattern.exec(summary)?.[1];
+    if (name !== undefined) return t(key).replace('{name}', () => name);
+  }
+  return summary;
 }
