@@ -21,6 +21,7 @@ import sessionRoutes from './routes/session/index.ts';
 import messageRoutes from './routes/messages/index.ts';
 import releaseRoutes from './routes/releases/index.ts';
 import replyRoutes from './routes/replies/index.ts';
+import uploadRoutes from './routes/uploads/index.ts';
 import draftRoutes from './routes/drafts/index.ts';
 import savedReplyRoutes from './routes/saved-replies/index.ts';
 import threadRoutes from './routes/threads/index.ts';
@@ -132,6 +133,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(userRoutes);
   await app.register(releaseStatsRoutes);
   await app.register(replyRoutes);
+  await app.register(uploadRoutes);
   await app.register(draftRoutes);
   await app.register(savedReplyRoutes);
   await app.register(releaseRoutes);

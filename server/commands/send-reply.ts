@@ -39,6 +39,7 @@ import type { Reply } from '../schemas/api.ts';
 import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
 import { appendEvents, type Tx } from './append-events.ts';
 import { indexMessage } from './search-index.ts';
+import { MAX_ATTACHMENT_BYTES, uploadsOf } from './upload-file.ts';
 
 type OutboxRow = typeof outbox.$inferSelect;
 type ReplyState = OutboxRow['state'];
@@ -62,6 +63,8 @@ export interface ReplyInput {
   quote?: boolean;
   replyAll?: boolean;
   attachmentIds?: number[];
+  /** Files the author uploaded (POST /api/uploads), attached after the forwarded ones. */
+  uploadIds?: number[];
   statusAfterSend?: 'answered' | 'waiting';
   basedOnVersion?: number;
   /** When the journalist's message asks for replies elsewhere (Reply-To): the officer's choice. */
@@ -120,8 +123,6 @@ function replyToOf(db: Db, parent: { rawSha256: string; fromAddress: string }): 
   // A long list is not a reply address but a distribution list: refuse to guess.
   return out.slice(0, 3);
 }
-
-const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
 
 /** The setting that makes every reply wait for an approver (users.canApprove). */
 export const REQUIRE_APPROVAL_KEY = 'requireApproval';
@@ -266,7 +267,7 @@ export async function createReply(
     const changes = threadChangesSince(db, input.threadId, input.basedOnVersion, input.author.id);
     if (changes.length > 0) throw new ThreadChangedError(threadVersion(db, input.threadId), changes);
   }
-  if (!input.text.trim() && !(input.attachmentIds?.length ?? 0))
+  if (!input.text.trim() && !(input.attachmentIds?.length ?? 0) && !(input.uploadIds?.length ?? 0))
     throw new AppError('empty_reply', 400, 'write something to send');
 
   const parent = messageRepliedTo(db, input.threadId);
@@ -341,12 +342,14 @@ export async function createReply(
       .all();
     if (rows.length !== ids.length)
       throw new AppError('invalid_attachment', 400, 'attachments must belong to this thread');
-    const total = rows.reduce((n, r) => n + r.data.length, 0);
-    if (total > MAX_ATTACHMENT_BYTES)
-      throw new AppError('attachments_too_large', 400, 'attachments may total at most 25 MB');
     for (const r of rows)
       files.push({ filename: r.filename, contentType: r.contentType, content: r.data, sha256: r.sha256 });
   }
+  for (const u of uploadsOf(db, [...new Set(input.uploadIds ?? [])], input.author.id))
+    files.push({ filename: u.filename, contentType: u.contentType, content: u.data, sha256: u.sha256 });
+  const total = files.reduce((n, f) => n + f.content.length, 0);
+  if (total > MAX_ATTACHMENT_BYTES)
+    throw new AppError('attachments_too_large', 400, 'attachments may total at most 25 MB');
 
   const domain = messageIdDomain(replySettings.ownAddress);
   const messageId = replyMessageId(input.threadId, random(), domain);

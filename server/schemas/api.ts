@@ -512,12 +512,30 @@ export const ReplyBodySchema = Type.Object({
   replyAll: Type.Optional(Type.Boolean()),
   // Attachments of this thread's own messages, forwarded.
   attachmentIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 20 })),
+  // Files the officer uploaded (POST /api/uploads), attached after the forwarded ones.
+  uploadIds: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 20 })),
   statusAfterSend: Type.Optional(Type.Union([Type.Literal('answered'), Type.Literal('waiting')])),
   // The thread `version` the officer saw: newer replies, notes or mail answer 409 thread_changed.
   basedOnVersion: Type.Optional(Type.Integer({ minimum: 0 })),
   // Needed only when the journalist's message has a Reply-To other than its sender (409
   // reply_to_differs otherwise): 'from' answers the sender staff see, 'reply-to' where they asked.
   replyTo: Type.Optional(Type.Union([Type.Literal('from'), Type.Literal('reply-to')])),
+});
+
+/** A file uploaded to attach to a reply: its id goes into the reply's `uploadIds`. */
+export const UploadSchema = Type.Object({
+  id: Type.Integer(),
+  filename: Type.String(),
+  contentType: Type.String(),
+  size: Type.Integer(),
+});
+export type Upload = Static<typeof UploadSchema>;
+
+export const UploadEnvelopeSchema = Type.Object({ upload: UploadSchema });
+
+export const UploadQuerySchema = Type.Object({
+  // The file's name as the journalist will see it (URL-encoded; any script).
+  filename: Type.String({ minLength: 1, maxLength: 1000 }),
 });
 
 export const ReplyHeadersSchema = Type.Object({

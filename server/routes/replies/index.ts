@@ -69,6 +69,7 @@ const replyRoutes: FastifyPluginAsyncTypebox = async (app) => {
             ...(body.quote !== undefined ? { quote: body.quote } : {}),
             ...(body.replyAll !== undefined ? { replyAll: body.replyAll } : {}),
             ...(body.attachmentIds ? { attachmentIds: body.attachmentIds } : {}),
+            ...(body.uploadIds ? { uploadIds: body.uploadIds } : {}),
             ...(body.statusAfterSend ? { statusAfterSend: body.statusAfterSend } : {}),
             ...(body.basedOnVersion !== undefined ? { basedOnVersion: body.basedOnVersion } : {}),
             ...(body.replyTo ? { replyTo: body.replyTo } : {}),
