@@ -707,7 +707,17 @@ export function markReplySent(
       },
       now,
     );
-    if (!moved) return { reply: presentReply(tx, replyId)!, events: [] };
+    if (!moved) {
+      // The self-copy came back and settled it before the server's answer was recorded: keep the
+      // server's own words (and any refused recipients) rather than the inference.
+      if (row.state !== 'sent' || row.smtpResponse !== SELF_COPY_ARRIVED)
+        return { reply: presentReply(tx, replyId)!, events: [] };
+      tx.update(outbox)
+        .set({ smtpResponse: outcome.response.slice(0, 1000), lastError: outcome.note, updatedAt: now })
+        .where(eq(outbox.id, replyId))
+        .run();
+      return statusEvents(tx, replyId, now, null);
+    }
     const answered = answerThread(tx, row, now);
     return statusEvents(tx, replyId, now, null, answered);
   });

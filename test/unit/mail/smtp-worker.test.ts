@@ -418,6 +418,26 @@ describe('outbox worker', () => {
       expect(sentWith(smtp, r.messageId)).toHaveLength(0);
     });
 
+    it('a copy that comes back before the 250 is recorded settles the reply; the server words are kept', async () => {
+      const sends: string[][] = [];
+      const send: SmtpSend = async (envelope, raw) => {
+        sends.push(envelope.to);
+        // The MTA delivered the self-copy and the inbox sync took it in before this answer was read.
+        await t.ingestRaw(raw);
+        return { response: '250 2.0.0 Ok: queued as 4Xyz', accepted: envelope.to, rejected: [] };
+      };
+      const r = await reply();
+      worker(t.db, send, null, { selfCopyTo: NEWSDESK, inbox: memoryInbox().inbox });
+      await pollUntil(
+        () =>
+          (t.db.$client.prepare('select smtp_response r from outbox where id = ?').get(r.id) as { r: string })
+            .r === '250 2.0.0 Ok: queued as 4Xyz',
+        { what: "the server's words" },
+      );
+      expect(state(r.id)).toMatchObject({ state: 'sent', lastError: null });
+      expect(sends).toEqual([['sam@paper.test', NEWSDESK]]);
+    });
+
     it('a copy arriving while a reply waits to be retried after an interrupted attempt cancels the resend', async () => {
       const r = await reply();
       t.db.$client
