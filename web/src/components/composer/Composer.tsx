@@ -8,9 +8,11 @@ import {
   saveDraft,
   savedReplies,
   sendReply,
+  uploadFile,
   type Reply,
   type SavedReplyChoice,
   type ThreadChange,
+  type UploadedFile,
 } from './reply-api.ts';
 import { ReplyStates, STATE_KEYS } from './ReplyStates.tsx';
 import { changeText, composerText } from './strings.ts';
@@ -75,6 +77,8 @@ export function Composer() {
   const [replyAll, setReplyAll] = useState(false);
   const [statusAfterSend, setStatusAfterSend] = useState<'answered' | 'waiting'>('answered');
   const [forwarded, setForwarded] = useState<ReadonlySet<number>>(new Set());
+  const [uploaded, setUploaded] = useState<UploadedFile[]>([]);
+  const [uploading, setUploading] = useState(false);
   const [phase, setPhase] = useState<Phase>({ kind: 'writing' });
   const [error, setError] = useState<string | null>(null);
   const [latest, setLatest] = useState<Reply | null>(null);
@@ -97,6 +101,7 @@ export function Composer() {
     setError(null);
     setLatest(null);
     setForwarded(new Set());
+    setUploaded([]);
     setMissing([]);
     keyRef.current = null;
     acknowledgedRef.current = null;
@@ -144,7 +149,7 @@ export function Composer() {
   }, [held]);
 
   if (!d || !d.thread) return null;
-  // The thread's own attachments, which a reply may forward (uploads are not supported yet).
+  // The thread's own attachments, which a reply may forward; files from the officer's computer are uploaded.
   const threadFiles = [...new Map(d.messages.flatMap((m) => m.attachments).map((f) => [f.id, f])).values()];
   const recipients = replyRecipients(
     d.messages,
@@ -158,8 +163,25 @@ export function Composer() {
     return Math.max(d.version, acknowledgedRef.current ?? 0);
   }
 
+  /** Uploads the chosen files one by one; each is attached once the server has it. */
+  async function attach(files: File[]): Promise<void> {
+    setUploading(true);
+    setError(null);
+    for (const file of files) {
+      const result = await uploadFile(file);
+      if (result.ok) setUploaded((now) => [...now, result.upload]);
+      else
+        setError(
+          t('attach.failed')
+            .replace('{name}', () => file.name)
+            .replace('{reason}', () => result.message),
+        );
+    }
+    setUploading(false);
+  }
+
   async function send(basedOnVersion: number | null, replyTo?: 'from' | 'reply-to'): Promise<void> {
-    if (!d || !text.trim()) return;
+    if (!d || !text.trim() || uploading) return;
     keyRef.current ??= newKey();
     // The server clears the draft once the reply is stored; a late save must not bring it back.
     if (draftTimer.current) clearTimeout(draftTimer.current);
@@ -173,6 +195,7 @@ export function Composer() {
         replyAll,
         statusAfterSend,
         ...(forwarded.size > 0 ? { attachmentIds: [...forwarded] } : {}),
+        ...(uploaded.length > 0 ? { uploadIds: uploaded.map((u) => u.id) } : {}),
         ...(basedOnVersion !== null ? { basedOnVersion } : {}),
         ...(replyTo ? { replyTo } : {}),
       },
@@ -182,6 +205,7 @@ export function Composer() {
       if (basedOnVersion !== null)
         acknowledgedRef.current = Math.max(acknowledgedRef.current ?? 0, basedOnVersion);
       setLatest(outcome.reply);
+      setUploaded([]);
       setPhase({ kind: 'sent', replyId: outcome.reply.id });
       app.setComposing(false);
     } else {
@@ -350,6 +374,37 @@ export function Composer() {
             }
           }}
         />
+        <div class="composer-uploads">
+          <label>
+            {t('attach')}{' '}
+            <input
+              type="file"
+              multiple
+              data-testid="composer-attach"
+              disabled={uploading}
+              onChange={(e) => {
+                const input = e.target as HTMLInputElement;
+                const files = [...(input.files ?? [])];
+                // Cleared so choosing the same file again uploads it again.
+                input.value = '';
+                if (files.length > 0) void attach(files);
+              }}
+            />
+          </label>
+          {uploading && <span>{t('attach.uploading')}</span>}
+          {uploaded.map((u) => (
+            <span key={u.id} class="composer-upload" data-testid="composer-upload">
+              <bdi dir="auto">{u.filename}</bdi> ({Math.max(1, Math.round(u.size / 1024))} KB){' '}
+              <button
+                type="button"
+                aria-label={t('attach.remove').replace('{name}', () => u.filename)}
+                onClick={() => setUploaded((now) => now.filter((x) => x.id !== u.id))}
+              >
+                ×
+              </button>
+            </span>
+          ))}
+        </div>
         {threadFiles.length > 0 && (
           <fieldset class="composer-files">
             <legend>{t('files')}</legend>

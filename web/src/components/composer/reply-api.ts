@@ -10,6 +10,7 @@ export interface ReplyRequest {
   replyAll: boolean;
   statusAfterSend: 'answered' | 'waiting';
   attachmentIds?: number[];
+  uploadIds?: number[];
   basedOnVersion?: number;
   replyTo?: 'from' | 'reply-to';
 }
@@ -74,6 +75,34 @@ export async function sendReply(
   }
   if (status === 0) return { kind: 'error', message: 'Cannot reach the Newsdesk server.' };
   return { kind: 'error', message: errorText(data, `The server answered ${status}.`) };
+}
+
+export interface UploadedFile {
+  id: number;
+  filename: string;
+  contentType: string;
+  size: number;
+}
+
+/** Uploads one file (the body is the file itself) for a reply to attach by id. */
+export async function uploadFile(
+  file: File,
+): Promise<{ ok: true; upload: UploadedFile } | { ok: false; message: string }> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/uploads?filename=${encodeURIComponent(file.name)}`, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { accept: 'application/json', 'content-type': file.type || 'application/octet-stream' },
+      body: file,
+      signal: AbortSignal.timeout(120_000),
+    });
+  } catch {
+    return { ok: false, message: 'Cannot reach the Newsdesk server.' };
+  }
+  const data = (await res.json().catch(() => null)) as unknown;
+  if (res.status === 201) return { ok: true, upload: (data as { upload: UploadedFile }).upload };
+  return { ok: false, message: errorText(data, `The server answered ${res.status}.`) };
 }
 
 /** Undo-send while the reply is still held. */

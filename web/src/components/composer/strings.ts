@@ -45,6 +45,10 @@ const en = {
   'change.message': 'new message from {name}',
   'change.replied': '{name} replied',
   'change.note': '{name} added a note',
+  attach: 'Attach files',
+  'attach.uploading': 'Uploading…',
+  'attach.remove': 'Remove {name}',
+  'attach.failed': 'Could not upload {name}: {reason}',
 } as const;
 
 export type ComposerKey = keyof typeof en;
@@ -95,6 +99,10 @@ const ar: Record<ComposerKey, string> = {
   'change.message': 'رسالة جديدة من {name}',
   'change.replied': 'ردّ {name}',
   'change.note': 'أضاف {name} ملاحظة',
+  attach: 'إرفاق ملفات',
+  'attach.uploading': 'جارٍ الرفع…',
+  'attach.remove': 'إزالة {name}',
+  'attach.failed': 'تعذّر رفع {name}: {reason}',
 };
 
 /** The composer's string lookup for the officer's UI language. */
