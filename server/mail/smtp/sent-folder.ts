@@ -54,19 +54,22 @@ export function imapSentFolder(options: ImapSentFolderOptions): SentFolder {
 }
 
 /**
- * The watched inbox (or another named folder) searched by Message-ID: where the self-copy of a reply
- * arrives, the proof after a crash that the server took it. Its own short connection, like Sent's.
+ * The watched folder searched by Message-ID: where the self-copy of a reply arrives, the proof after a
+ * crash that the server took it. INBOX too when another folder is watched, since delivery to our own
+ * address lands there unless the mailbox's rules move it. Its own short connection, like Sent's.
  */
 export function imapFolderSearch(options: {
   url: MailServerUrl;
   folder: string;
   socketTimeoutMs?: number;
 }): MessageSearch {
+  const folders = [...new Set([options.folder, 'INBOX'])];
   return {
     contains: (messageId) =>
-      withShortConnection(options.url, options.socketTimeoutMs, (client) =>
-        searchFolder(client, options.folder, messageId),
-      ),
+      withShortConnection(options.url, options.socketTimeoutMs, async (client) => {
+        for (const folder of folders) if (await searchFolder(client, folder, messageId)) return true;
+        return false;
+      }),
   };
 }
 
