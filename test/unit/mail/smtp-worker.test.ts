@@ -313,6 +313,27 @@ describe('outbox worker', () => {
       expect(smtp.sent.map((s) => s.to)).toEqual([['sam@paper.test'], ['sam@paper.test']]);
     });
 
+    it('an automatic acknowledgement gets no self-copy, and after a crash is not waited for', async () => {
+      const smtp = recordingSmtp();
+      const { inbox, state: inboxState } = memoryInbox();
+      const ack = await reply('Received, reference ND-1');
+      t.db.$client
+        .prepare("update outbox set kind = 'acknowledgement', envelope_from = '' where id = ?")
+        .run(ack.id);
+      worker(t.db, smtp.send, null, { selfCopyTo: NEWSDESK, inbox });
+      await pollUntil(() => state(ack.id).state === 'sent', { what: 'sent' });
+      expect(smtp.sent.map((s) => s.to)).toEqual([['sam@paper.test']]);
+      await Promise.all(workers.map((w) => w.stop()));
+      // Interrupted just now: with no copy to wait for, it goes again at once (flagged).
+      t.db.$client
+        .prepare("update outbox set state = 'sending', updated_at = ? where id = ?")
+        .run(Date.now(), ack.id);
+      worker(t.db, smtp.send, null, { selfCopyTo: NEWSDESK, inbox, selfCopyGraceMs: 3_600_000 });
+      await pollUntil(() => smtp.sent.length === 2, { what: 'the resend' });
+      expect(inboxState.searches).toBeGreaterThanOrEqual(1);
+      expect(state(ack.id).lastError).toMatch(/^possible duplicate/);
+    });
+
     it('only the self-copy accepted means the journalist got nothing: failed, not sent', async () => {
       const smtp = recordingSmtp(() => ({
         response: '250 2.0.0 Ok: queued',
