@@ -377,46 +377,51 @@ export async function createReply(
   });
   const rawSha256 = sha256Hex(raw);
 
-  return db.transaction((tx): CreateReplyResult => {
-    const raced = existingByKey(tx, input.author.id, input.idempotencyKey);
-    if (raced) return { created: false, reply: presentReply(tx, raced.id)!, events: [] };
-    if (input.basedOnVersion !== undefined) {
-      const changes = threadChangesSince(tx, input.threadId, input.basedOnVersion, input.author.id);
-      if (changes.length > 0) throw new ThreadChangedError(threadVersion(tx, input.threadId), changes);
-    }
-    const needsApproval = requiresApproval(tx) && !author.canApprove;
-    const state: ReplyState = needsApproval
-      ? 'awaiting-approval'
-      : replySettings.undoSeconds > 0
-        ? 'held'
-        : 'queued';
+  // IMMEDIATE takes the write lock before the idempotency re-check, so two processes sharing the
+  // database (a second server on the same file) cannot both pass it with the same key.
+  return db.transaction(
+    (tx): CreateReplyResult => {
+      const raced = existingByKey(tx, input.author.id, input.idempotencyKey);
+      if (raced) return { created: false, reply: presentReply(tx, raced.id)!, events: [] };
+      if (input.basedOnVersion !== undefined) {
+        const changes = threadChangesSince(tx, input.threadId, input.basedOnVersion, input.author.id);
+        if (changes.length > 0) throw new ThreadChangedError(threadVersion(tx, input.threadId), changes);
+      }
+      const needsApproval = requiresApproval(tx) && !author.canApprove;
+      const state: ReplyState = needsApproval
+        ? 'awaiting-approval'
+        : replySettings.undoSeconds > 0
+          ? 'held'
+          : 'queued';
 
-    const stored = storeOutgoing(tx, {
-      kind: 'reply',
-      threadId: input.threadId,
-      author: input.author.id,
-      idempotencyKey: input.idempotencyKey,
-      messageId,
-      raw,
-      rawSha256,
-      parentId,
-      references,
-      from,
-      to: recipients.to,
-      cc: recipients.cc,
-      subject,
-      text,
-      files,
-      envelopeFrom: replySettings.ownAddress,
-      state,
-      sendAfter: new Date(now.getTime() + (state === 'held' ? replySettings.undoSeconds * 1000 : 0)),
-      keepSentCopy: replySettings.keepSentCopy,
-      statusAfterSend: input.statusAfterSend ?? 'answered',
-      now,
-    });
-    const { reply, domainEvents } = stored;
-    return { created: true, reply, events: appendEvents(tx, domainEvents, now, input.author.id) };
-  });
+      const stored = storeOutgoing(tx, {
+        kind: 'reply',
+        threadId: input.threadId,
+        author: input.author.id,
+        idempotencyKey: input.idempotencyKey,
+        messageId,
+        raw,
+        rawSha256,
+        parentId,
+        references,
+        from,
+        to: recipients.to,
+        cc: recipients.cc,
+        subject,
+        text,
+        files,
+        envelopeFrom: replySettings.ownAddress,
+        state,
+        sendAfter: new Date(now.getTime() + (state === 'held' ? replySettings.undoSeconds * 1000 : 0)),
+        keepSentCopy: replySettings.keepSentCopy,
+        statusAfterSend: input.statusAfterSend ?? 'answered',
+        now,
+      });
+      const { reply, domainEvents } = stored;
+      return { created: true, reply, events: appendEvents(tx, domainEvents, now, input.author.id) };
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 export interface OutgoingRecord {
