@@ -1,16 +1,21 @@
 import fp from 'fastify-plugin';
 import { backfillLanguages } from '../commands/backfill-languages.ts';
 import { compactEvents } from '../commands/compact-events.ts';
+import { pruneUploads } from '../commands/prune-uploads.ts';
 
 const EVERY_MS = 60 * 60_000;
 
-/** Housekeeping (old event payloads compacted, archive backfills): runs at start, then hourly. */
+/** Housekeeping (old event payloads compacted, archive backfills, unsent uploads removed): runs at start, then hourly. */
 export default fp(
   async (app) => {
     let timer: NodeJS.Timeout | null = null;
     let running: Promise<unknown> | null = null;
     const run = () => {
-      running ??= Promise.all([compactEvents(app.db, app.now), backfillLanguages(app.db, app.now)])
+      running ??= Promise.all([
+        compactEvents(app.db, app.now),
+        backfillLanguages(app.db, app.now),
+        Promise.resolve().then(() => pruneUploads(app.db, app.now())),
+      ])
         .catch((err: unknown) => app.log.error({ err }, 'maintenance failed'))
         .finally(() => (running = null));
     };
