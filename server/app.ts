@@ -130,7 +130,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(sessionRoutes, { secureCookies: config.secureCookies, sessionDays: config.sessionDays });
   await app.register(threadRoutes, { timeZone: config.timeZone });
   await app.register(searchRoutes);
-  await app.register(userRoutes);
+  await app.register(userRoutes, { timeZone: config.timeZone });
   await app.register(releaseStatsRoutes);
   await app.register(replyRoutes);
   await app.register(uploadRoutes);

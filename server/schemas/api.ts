@@ -462,6 +462,8 @@ export const MeSchema = Type.Object({
   language: UiLanguageSchema,
   signature: Type.String(),
   canApprove: Type.Boolean(),
+  // The office's IANA time zone: "due today" means today there, wherever the browser is.
+  officeTimeZone: Type.String(),
 });
 export type Me = Static<typeof MeSchema>;
 

@@ -144,7 +144,13 @@ export function createController(store: Store, apiOverride?: Api) {
         // Private mode: the server still remembers.
       }
     } catch {
-      store.me.value = { ...user, language: store.language.value, signature: '', canApprove: false };
+      store.me.value = {
+        ...user,
+        language: store.language.value,
+        signature: '',
+        canApprove: false,
+        officeTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      };
     }
     try {
       store.users.value = (await api.users()).users;

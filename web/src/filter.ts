@@ -1,3 +1,4 @@
+import { dayBounds } from '../../server/domain/thread-order.ts';
 import type { ThreadStatus, ThreadSummary, ThreadView } from './types.ts';
 
 /** What the list shows: one view plus optional narrowing, mirrored by GET /api/threads. */
@@ -14,6 +15,8 @@ export interface ListFilter {
 export interface FilterContext {
   meId: number | null;
   now: number;
+  /** The office's IANA time zone (from /api/me); the browser's own day until it is known. */
+  timeZone?: string | undefined;
   /** release id → translation family id, for the release filter. */
   familyOf: (releaseId: number) => number | undefined;
 }
@@ -31,7 +34,14 @@ export function filterQuery(f: ListFilter): Record<string, string> {
   return q;
 }
 
-function endOfToday(now: number): number {
+function endOfToday(now: number, timeZone: string | undefined): number {
+  if (timeZone) {
+    try {
+      return dayBounds(new Date(now), timeZone).end;
+    } catch {
+      // A zone this browser does not know: fall back to its own day.
+    }
+  }
   const d = new Date(now);
   d.setHours(24, 0, 0, 0);
   return d.getTime();
@@ -39,7 +49,7 @@ function endOfToday(now: number): number {
 
 /**
  * Whether a thread that changed live still belongs in the list on screen. Mirrors the server's
- * filters; "today" uses this browser's day, which is the office's for everyone in the office.
+ * filters; "today" is the office's day (as the server counts it), wherever this browser is.
  */
 export function matchesFilter(t: ThreadSummary, f: ListFilter, ctx: FilterContext): boolean {
   if (f.view === 'mine' && t.assignee?.id !== ctx.meId) return false;
@@ -57,7 +67,7 @@ export function matchesFilter(t: ThreadSummary, f: ListFilter, ctx: FilterContex
     if (!t.deadline || !ACTIVE.has(t.status)) return false;
     const due = Date.parse(t.deadline);
     if (f.deadline === 'overdue' && due >= ctx.now) return false;
-    if (f.deadline === 'today' && due >= endOfToday(ctx.now)) return false;
+    if (f.deadline === 'today' && due >= endOfToday(ctx.now, ctx.timeZone)) return false;
   }
   return true;
 }

@@ -15,7 +15,7 @@ import {
   type Me,
 } from '../../schemas/api.ts';
 
-const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const userRoutes: FastifyPluginAsyncTypebox<{ timeZone: string }> = async (app, { timeZone }) => {
   const me = (userId: number): Me => {
     const row = app.db.select().from(users).where(eq(users.id, userId)).get();
     if (!row) throw new AppError('unauthenticated', 401, 'sign in first');
@@ -27,6 +27,7 @@ const userRoutes: FastifyPluginAsyncTypebox = async (app) => {
       language: row.language === 'ar' ? 'ar' : 'en',
       signature: row.signature,
       canApprove: row.canApprove,
+      officeTimeZone: timeZone,
     };
   };
 

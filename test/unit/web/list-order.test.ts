@@ -94,6 +94,20 @@ describe('list filters applied to live changes', () => {
     );
   });
 
+  it("counts 'due today' by the office's day, not the browser's", () => {
+    // 21:00 UTC on 29 November is still today in London but already tomorrow in Dubai (UTC+4).
+    const late = thread(1, { deadline: '2026-11-29T21:00:00Z' });
+    const today = { view: 'all', deadline: 'today' } as const;
+    expect(matchesFilter(late, today, { ...ctx, timeZone: 'Europe/London' })).toBe(true);
+    expect(matchesFilter(late, today, { ...ctx, timeZone: 'Asia/Dubai' })).toBe(false);
+    expect(
+      matchesFilter(thread(2, { deadline: '2026-11-29T19:30:00Z' }), today, {
+        ...ctx,
+        timeZone: 'Asia/Dubai',
+      }),
+    ).toBe(true);
+  });
+
   it('asks the server for the same filter', () => {
     expect(
       filterQuery({

@@ -84,6 +84,7 @@ export function createEventSink({
       meId:
         store.me.value?.id ?? (store.session.value.kind === 'signed-in' ? store.session.value.user.id : null),
       now: Date.now(),
+      timeZone: store.me.value?.officeTimeZone,
       familyOf: (id) => families.get(id),
     });
   }
