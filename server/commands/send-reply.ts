@@ -33,6 +33,7 @@ import {
   threadIdFromReplyId,
   type Party,
 } from '../mail/smtp/reply-headers.ts';
+import { renderSimpleFormat } from '../domain/simple-format.ts';
 import { presentReply } from '../presenters/reply.ts';
 import { presentThread, toApiMessage } from '../presenters/thread.ts';
 import type { Reply } from '../schemas/api.ts';
@@ -59,7 +60,8 @@ export interface ReplyInput {
   author: { id: number; name: string };
   idempotencyKey: string;
   text: string;
-  html?: string | null;
+  /** 'simple': the text carries simple formatting (server/domain/simple-format.ts), sent with an HTML part. */
+  format?: 'plain' | 'simple';
   quote?: boolean;
   replyAll?: boolean;
   attachmentIds?: number[];
@@ -357,7 +359,12 @@ export async function createReply(
   const parentId = parent.messageIdSynthetic ? null : parent.messageId;
   const references = referencesChain(parent.messageIdSynthetic ? [] : parent.references, parentId);
   const subject = replySubject(parent.subject || thread.subject);
-  const text = composedText(input, author.signature, parent);
+  const composed = composedText(input, author.signature, parent);
+  // Simple formatting renders the whole body (signature and quote included) to both parts, so the
+  // text part and the stored message read the same as the HTML without the markers.
+  const formatted = input.format === 'simple' ? renderSimpleFormat(composed) : null;
+  const text = formatted?.text ?? composed;
+  const html = formatted?.html ?? null;
   const fromName = [safeDisplayName(author.name), safeDisplayName(replySettings.officeName)]
     .filter(Boolean)
     .join(' — ');
@@ -369,7 +376,7 @@ export async function createReply(
     cc: recipients.cc,
     subject,
     text,
-    html: input.html ?? null,
+    html,
     inReplyTo: parentId,
     references,
     date: now,
@@ -409,6 +416,7 @@ export async function createReply(
         cc: recipients.cc,
         subject,
         text,
+        html,
         files,
         envelopeFrom: replySettings.ownAddress,
         state,
@@ -439,6 +447,8 @@ export interface OutgoingRecord {
   cc: Party[];
   subject: string;
   text: string;
+  /** The HTML part we generated (simple formatting), shown in the thread like any stored HTML. */
+  html?: string | null;
   files: { sha256: string; filename: string | null; contentType: string; content: Buffer }[];
   /** '' is the null reverse-path (RFC 5321 §4.5.5) for automatic mail. */
   envelopeFrom: string;
@@ -475,6 +485,7 @@ export function storeOutgoing(tx: Tx, o: OutgoingRecord): { reply: Reply; domain
       subject: o.subject,
       date: now,
       text: o.text,
+      html: o.html ?? null,
       direction: 'out',
       kind: o.kind === 'reply' ? 'human' : 'auto-reply',
       kindReason: o.kind === 'reply' ? null : 'our automatic acknowledgement',

@@ -507,7 +507,11 @@ export const ImageSenderBodySchema = Type.Object({ address: Type.String({ minLen
 
 export const ReplyBodySchema = Type.Object({
   text: Type.String({ maxLength: 200_000 }),
-  html: Type.Optional(Type.String({ maxLength: 1_000_000 })),
+  // 'simple': **bold**, _italic_, "- " and "1. " lists and links, sent as text plus generated HTML
+  // (server/domain/simple-format.ts). 'plain' (the default) sends the text alone.
+  format: Type.Optional(Type.Union([Type.Literal('plain'), Type.Literal('simple')])),
+  // Raw HTML is not accepted (400 html_not_accepted): it would go out as written. Use format 'simple'.
+  html: Type.Optional(Type.Unknown()),
   // Put the journalist's message below ours, each line marked "> ".
   quote: Type.Optional(Type.Boolean()),
   // Also to everyone on the original To and Cc (never our own address).

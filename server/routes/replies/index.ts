@@ -57,6 +57,12 @@ const replyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         );
       const user = request.user!;
       const body = request.body;
+      if (body.html !== undefined)
+        throw new AppError(
+          'html_not_accepted',
+          400,
+          'raw HTML is not accepted: send the text with format "simple" for bold, italic, lists and links',
+        );
       try {
         const result = await createReply(
           app.db,
@@ -65,7 +71,7 @@ const replyRoutes: FastifyPluginAsyncTypebox = async (app) => {
             author: { id: user.id, name: user.name },
             idempotencyKey: request.headers['idempotency-key'],
             text: body.text,
-            ...(body.html !== undefined ? { html: body.html } : {}),
+            ...(body.format ? { format: body.format } : {}),
             ...(body.quote !== undefined ? { quote: body.quote } : {}),
             ...(body.replyAll !== undefined ? { replyAll: body.replyAll } : {}),
             ...(body.attachmentIds ? { attachmentIds: body.attachmentIds } : {}),
