@@ -349,7 +349,9 @@ export function simpleFormatHtml(blocks: SimpleBlock[]): string {
         return `<p dir="auto">${block.lines.map(inlineHtml).join('<br>\n')}</p>`;
       if (block.type === 'list') {
         const tag = block.ordered ? 'ol' : 'ul';
-        const items = block.items.map((item) => `<li dir="auto">${inlineHtml(item)}</li>`).join('\n');
+        // Items take the list's direction: dir="auto" resolves from text not inside another
+        // element with its own dir, so a dir on every item would leave the list itself left-to-right.
+        const items = block.items.map((item) => `<li>${inlineHtml(item)}</li>`).join('\n');
         return `<${tag} dir="auto">\n${items}\n</${tag}>`;
       }
       const lines = block.lines.map((line) => inlineHtml(parseInline(unquotedLine(line), false)));

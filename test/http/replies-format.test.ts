@@ -63,7 +63,7 @@ describe('replies with simple formatting', () => {
     expect(raw).not.toMatch(/^Content-Type: multipart\/mixed/m);
     expect(parsed.html?.trimEnd()).toBe(html);
     expect(html).toContain('<p dir="auto">شكراً <strong>لسؤالك</strong>:</p>');
-    expect(html).toContain('<ul dir="auto">\n<li dir="auto">الرقم <em>الأول</em></li>');
+    expect(html).toContain('<ul dir="auto">\n<li>الرقم <em>الأول</em></li>');
     expect(html).toContain('<a href="https://gov.test/a**b**">https://gov.test/a**b**</a>');
     expect(html).toContain('<p dir="auto">Thanks, <strong>Amal</strong></p>');
     // The journalist's words are quoted, escaped and never formatted.
