@@ -15,6 +15,8 @@ import {
   type UploadedFile,
 } from './reply-api.ts';
 import { ReplyStates, STATE_KEYS } from './ReplyStates.tsx';
+import { FormatPreview } from './FormatPreview.tsx';
+import { toggleList, wrapSelection, type Edit } from './format-edit.ts';
 import { changeText, composerText } from './strings.ts';
 import './composer.css';
 
@@ -49,6 +51,19 @@ function replyRecipients(
   return { to: [to], cc };
 }
 
+type ReplyFormat = 'plain' | 'simple';
+
+// The officer's last choice of formatting, kept in this browser.
+const FORMAT_KEY = 'newsdesk.replyFormat';
+
+function storedFormat(): ReplyFormat {
+  try {
+    return localStorage.getItem(FORMAT_KEY) === 'simple' ? 'simple' : 'plain';
+  } catch {
+    return 'plain';
+  }
+}
+
 function newKey(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto
     ? crypto.randomUUID()
@@ -73,6 +88,10 @@ export function Composer() {
   const d = store.detail.value;
   const t = composerText(store.language.value);
   const [text, setText] = useState('');
+  const [format, setFormat] = useState<ReplyFormat>(storedFormat);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  // The selection to restore once a toolbar edit has re-rendered the textarea.
+  const selectionRef = useRef<{ start: number; end: number } | null>(null);
   const [quote, setQuote] = useState(true);
   const [replyAll, setReplyAll] = useState(false);
   const [statusAfterSend, setStatusAfterSend] = useState<'answered' | 'waiting'>('answered');
@@ -115,6 +134,15 @@ export function Composer() {
       if (draftTimer.current) clearTimeout(draftTimer.current);
     };
   }, [threadId, meId]);
+
+  useEffect(() => {
+    const wanted = selectionRef.current;
+    const area = textRef.current;
+    if (!wanted || !area) return;
+    selectionRef.current = null;
+    area.focus();
+    area.setSelectionRange(wanted.start, wanted.end);
+  }, [text]);
 
   // Saved replies, the thread's release's lines to take first.
   useEffect(() => {
@@ -163,6 +191,26 @@ export function Composer() {
     return Math.max(d.version, acknowledgedRef.current ?? 0);
   }
 
+  /** Applies a toolbar edit to the text, as typing would, and keeps the edited part selected. */
+  function applyEdit(edit: (value: string, start: number, end: number) => Edit): void {
+    const area = textRef.current;
+    if (!d || !area) return;
+    const result = edit(area.value, area.selectionStart, area.selectionEnd);
+    selectionRef.current = { start: result.selectionStart, end: result.selectionEnd };
+    setText(result.value);
+    app.setComposing(result.value.trim().length > 0);
+    scheduleDraft(d.threadId, result.value);
+  }
+
+  function chooseFormat(next: ReplyFormat): void {
+    setFormat(next);
+    try {
+      localStorage.setItem(FORMAT_KEY, next);
+    } catch {
+      // A browser without storage just forgets the choice.
+    }
+  }
+
   /** Uploads the chosen files one by one; each is attached once the server has it. */
   async function attach(files: File[]): Promise<void> {
     setUploading(true);
@@ -191,6 +239,7 @@ export function Composer() {
       d.threadId,
       {
         text,
+        format,
         quote,
         replyAll,
         statusAfterSend,
@@ -351,7 +400,59 @@ export function Composer() {
             {t('saved.missing')} <bdi>{missing.map((m) => `{${m}}`).join(', ')}</bdi>
           </p>
         )}
+        <div class="composer-format">
+          <label>
+            {t('format')}{' '}
+            <select
+              value={format}
+              data-testid="composer-format"
+              onChange={(e) => chooseFormat((e.target as HTMLSelectElement).value as ReplyFormat)}
+            >
+              <option value="plain">{t('format.plain')}</option>
+              <option value="simple">{t('format.simple')}</option>
+            </select>
+          </label>
+          {format === 'simple' && (
+            <div class="composer-toolbar" role="toolbar" aria-label={t('format.toolbar')}>
+              <button
+                type="button"
+                class="btn btn-quiet"
+                title={t('format.bold')}
+                aria-label={t('format.bold')}
+                data-testid="format-bold"
+                disabled={busy}
+                onClick={() => applyEdit((v, s, e) => wrapSelection(v, s, e, '**'))}
+              >
+                <strong>B</strong>
+              </button>
+              <button
+                type="button"
+                class="btn btn-quiet"
+                title={t('format.italic')}
+                aria-label={t('format.italic')}
+                data-testid="format-italic"
+                disabled={busy}
+                onClick={() => applyEdit((v, s, e) => wrapSelection(v, s, e, '_'))}
+              >
+                <em>I</em>
+              </button>
+              <button
+                type="button"
+                class="btn btn-quiet"
+                title={t('format.list')}
+                aria-label={t('format.list')}
+                data-testid="format-list"
+                disabled={busy}
+                onClick={() => applyEdit(toggleList)}
+              >
+                •
+              </button>
+            </div>
+          )}
+        </div>
+        {format === 'simple' && <p class="composer-format-help">{t('format.help')}</p>}
         <textarea
+          ref={textRef}
           id="composer-text"
           class="composer-text"
           dir="auto"
@@ -372,8 +473,20 @@ export function Composer() {
               e.preventDefault();
               void send(seenVersion());
             }
+            // Ctrl/Cmd+B and +I mark the selection, as in any editor (only when formatting is on).
+            const key = e.key.toLowerCase();
+            if (
+              format === 'simple' &&
+              (e.ctrlKey || e.metaKey) &&
+              !e.altKey &&
+              (key === 'b' || key === 'i')
+            ) {
+              e.preventDefault();
+              applyEdit((v, s, end) => wrapSelection(v, s, end, key === 'b' ? '**' : '_'));
+            }
           }}
         />
+        {format === 'simple' && text.trim() && <FormatPreview text={text} label={t('format.preview')} />}
         <div class="composer-uploads">
           <label>
             {t('attach')}{' '}

@@ -6,6 +6,8 @@ export type { Reply };
 
 export interface ReplyRequest {
   text: string;
+  /** 'simple': **bold**, _italic_, lists and links, sent with an HTML part. */
+  format?: 'plain' | 'simple';
   quote: boolean;
   replyAll: boolean;
   statusAfterSend: 'answered' | 'waiting';

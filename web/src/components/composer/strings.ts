@@ -49,6 +49,15 @@ const en = {
   'attach.uploading': 'Uploading…',
   'attach.remove': 'Remove {name}',
   'attach.failed': 'Could not upload {name}: {reason}',
+  format: 'Formatting',
+  'format.plain': 'Plain text',
+  'format.simple': 'Simple formatting',
+  'format.toolbar': 'Formatting tools',
+  'format.bold': 'Bold (Ctrl+B)',
+  'format.italic': 'Italic (Ctrl+I)',
+  'format.list': 'Bulleted list',
+  'format.help': '**bold**, _italic_, lines starting "- " or "1. " are lists; links are made by themselves.',
+  'format.preview': 'Preview',
 } as const;
 
 export type ComposerKey = keyof typeof en;
@@ -103,6 +112,15 @@ const ar: Record<ComposerKey, string> = {
   'attach.uploading': 'جارٍ الرفع…',
   'attach.remove': 'إزالة {name}',
   'attach.failed': 'تعذّر رفع {name}: {reason}',
+  format: 'التنسيق',
+  'format.plain': 'نص عادي',
+  'format.simple': 'تنسيق بسيط',
+  'format.toolbar': 'أدوات التنسيق',
+  'format.bold': 'غامق (Ctrl+B)',
+  'format.italic': 'مائل (Ctrl+I)',
+  'format.list': 'قائمة نقطية',
+  'format.help': '**غامق**، _مائل_، والأسطر التي تبدأ بـ "- " أو "1. " قوائم؛ والروابط تُنشأ تلقائياً.',
+  'format.preview': 'معاينة',
 };
 
 /** The composer's string lookup for the officer's UI language. */
