@@ -10,7 +10,7 @@ import { composeRawMessage } from '../mail/compose-raw.ts';
 import { loadConfig, type Config } from '../config.ts';
 import { serve } from '../serve.ts';
 import { DEMO_ENQUIRIES } from './demo-enquiries.ts';
-import { DEMO_RELEASES, DEMO_SEED_URL } from './demo-releases.ts';
+import { DEMO_SEED_URL, demoReleases } from './demo-releases.ts';
 
 const DEMO_LOGIN = { email: 'demo@newsdesk.test', password: 'newsdesk-demo' };
 const DEMO_MAILBOX = { user: 'newsdesk@newsdesk.test', password: 'newsdesk-demo-mail' };
@@ -48,7 +48,7 @@ export async function runDemo(base: Config): Promise<void> {
     NEWSDESK_ADMIN_PASSWORD: DEMO_LOGIN.password,
   });
   process.on('exit', () => void stack.stop());
-  const releases = [...DEMO_RELEASES];
+  const releases = demoReleases(new Date());
   const seedPath = join(
     process.env.NEWSDESK_SHARED ?? resolve('../shared'),
     'seeds/000_6f9cdc285af6822d.txt',
