@@ -78,6 +78,11 @@ describe('replies with simple formatting', () => {
     const detail = (await t.app.inject({ url: `/api/threads/${threadId}`, headers: { cookie } })).json();
     const out = detail.messages.find((m: { direction: string }) => m.direction === 'out');
     expect(out).toMatchObject({ hasHtml: true, text });
+    // The thread shows the stored HTML through the sanitised page, formatting and directions kept.
+    const page = await t.app.inject({ url: `/api/messages/${out.id}/html`, headers: { cookie } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<strong>لسؤالك</strong>');
+    expect(page.body).toMatch(/<ul dir="auto">/);
   });
 
   it("'plain' (and no format) sends the text alone, exactly as typed", async () => {
