@@ -21,6 +21,11 @@ export interface SanitizeOptions {
    * null when the message has no such raster part: the reference is then dropped.
    */
   resolveCid?: (contentId: string) => string | null;
+  /**
+   * With allowRemoteImages: the URL to show for a remote image instead of the image itself (the
+   * server's own inlined copy), or null to drop it. Without it, allowed remote URLs are kept as they are.
+   */
+  resolveRemote?: (url: string) => string | null;
   /** Input larger than this is not rendered at all (the caller offers the raw download instead). */
   maxInputBytes?: number;
 }
@@ -309,7 +314,9 @@ function imageUrl(raw: string, options: SanitizeOptions): UrlVerdict {
     try {
       const url = new URL(value.startsWith('//') ? `https:${value}` : value);
       if (privateHost(url.hostname)) return null;
-      return { url: url.href };
+      if (!options.resolveRemote) return { url: url.href };
+      const resolved = options.resolveRemote(url.href);
+      return resolved ? { url: resolved } : null;
     } catch {
       return null;
     }
