@@ -45,7 +45,9 @@ export interface AppDeps {
 }
 
 /** Outgoing mail as a health entry while it retries, or after a permanent failure or bounce in the last day. */
-function outboxHealth(app: FastifyInstance): { address: string; state: string; lastError?: string }[] {
+function outboxHealth(
+  app: FastifyInstance,
+): { address: string; state: string; kind: 'outgoing'; lastError?: string }[] {
   if (!app.mailer.replySettings) return [];
   const trouble = outboxTrouble(app.db, app.now());
   const state = trouble.failed > 0 ? 'error' : trouble.retrying > 0 ? 'retrying' : 'ok';
@@ -53,7 +55,8 @@ function outboxHealth(app: FastifyInstance): { address: string; state: string; l
   if (state === 'ok') return [];
   return [
     {
-      address: `outgoing mail (${app.mailer.replySettings.ownAddress})`,
+      address: app.mailer.replySettings.ownAddress,
+      kind: 'outgoing',
       state,
       ...(trouble.lastError ? { lastError: trouble.lastError } : {}),
     },

@@ -26,6 +26,8 @@ export const MailboxHealthSchema = Type.Object({
   address: Type.String(),
   state: Type.String(),
   lastError: Type.Optional(Type.String()),
+  // 'outgoing': sending replies from `address` is retrying or failing (listed only then).
+  kind: Type.Optional(Type.Union([Type.Literal('incoming'), Type.Literal('outgoing')])),
 });
 
 export const HealthSchema = Type.Object({

@@ -327,7 +327,7 @@ describe('replies API', () => {
     const health = (await t.app.inject({ url: '/api/health', headers: { cookie: admin } })).json();
     expect(health.status).toBe('degraded');
     expect(health.mailboxes).toContainEqual(
-      expect.objectContaining({ address: 'outgoing mail (newsdesk@newsdesk.test)', state: 'error' }),
+      expect.objectContaining({ address: 'newsdesk@newsdesk.test', kind: 'outgoing', state: 'error' }),
     );
   });
 

@@ -98,9 +98,11 @@ export function createController(store: Store, apiOverride?: Api) {
         store.healthStatus.value = h.status;
         store.needsAdmin.value = h.needsAdmin;
         // Keep live progress numbers we already have; health only knows state and error.
-        const known = new Map(store.mailboxes.value.map((m) => [m.address, m]));
+        const key = (m: { address: string; kind?: string | undefined }) =>
+          `${m.kind ?? 'incoming'} ${m.address}`;
+        const known = new Map(store.mailboxes.value.map((m) => [key(m), m]));
         store.mailboxes.value = h.mailboxes.map((m) => ({
-          ...known.get(m.address),
+          ...known.get(key(m)),
           ...m,
           lastError: m.lastError,
         }));

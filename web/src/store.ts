@@ -39,6 +39,8 @@ export type ConnectionState = 'idle' | 'connecting' | 'live' | 'reconnecting' | 
 
 export interface MailboxStatus {
   address: string;
+  /** 'outgoing': the health entry for sending replies, not a mailbox being read. */
+  kind?: 'incoming' | 'outgoing' | undefined;
   state: string;
   lastError?: string | undefined;
   fetched?: number | undefined;
@@ -299,7 +301,8 @@ export function mergeMailbox(list: readonly MailboxStatus[], progress: SyncProgr
     // A progress event without lastError means the mailbox recovered: drop the old error.
     lastError: progress.lastError,
   };
-  const i = list.findIndex((m) => m.address === progress.address);
+  // Progress is about reading a mailbox; the outgoing entry may share its address.
+  const i = list.findIndex((m) => m.address === progress.address && m.kind !== 'outgoing');
   if (i === -1) return [...list, next];
   const out = [...list];
   out[i] = next;

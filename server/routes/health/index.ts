@@ -5,7 +5,7 @@ import { HealthSchema } from '../../schemas/api.ts';
 
 const healthRoutes: FastifyPluginAsyncTypebox<{
   health: () => {
-    mailboxes: { address: string; state: string; lastError?: string }[];
+    mailboxes: { address: string; state: string; lastError?: string; kind?: 'incoming' | 'outgoing' }[];
     mailConfigured: boolean;
   };
 }> = async (app, options) => {
@@ -22,7 +22,9 @@ const healthRoutes: FastifyPluginAsyncTypebox<{
       );
       // Signed-out callers (the sign-in page, load balancers) learn the state, not addresses or errors.
       const signedIn = sessionUser(request) !== null;
-      const visible = signedIn ? mailboxes : mailboxes.map((m) => ({ address: '', state: m.state }));
+      const visible = signedIn
+        ? mailboxes
+        : mailboxes.map((m) => ({ address: '', state: m.state, ...(m.kind ? { kind: m.kind } : {}) }));
       const needsAdmin = app.db.select({ id: users.id }).from(users).limit(1).get() === undefined;
       return {
         status: failing ? ('degraded' as const) : ('ok' as const),

@@ -3,12 +3,10 @@ import { useApp, useT } from '../context.ts';
 import type { Translate } from '../i18n/index.ts';
 import { Filled } from './Filled.tsx';
 
-// The server lists outgoing mail among the mailboxes (server/app.ts) as "outgoing mail (address)",
-// only while replies retry or after one failed; it is about sending, not about reading mail.
-const OUTGOING = /^outgoing mail \((.*)\)$/;
-
+// The server lists outgoing mail among the mailboxes (kind 'outgoing') only while replies retry or
+// after one failed; it is about sending, not about reading mail.
 function outgoingAddress(m: MailboxStatus): string | null {
-  return OUTGOING.exec(m.address)?.[1] ?? null;
+  return m.kind === 'outgoing' ? m.address : null;
 }
 
 /** Tells the user *why* the inbox might be empty or stale, or replies are not going out, and what to do. */
