@@ -19,6 +19,7 @@ import realtimePlugin from './realtime/hub.ts';
 import healthRoutes from './routes/health/index.ts';
 import sessionRoutes from './routes/session/index.ts';
 import messageRoutes from './routes/messages/index.ts';
+import type { FetchImage } from './mail/remote-images.ts';
 import releaseRoutes from './routes/releases/index.ts';
 import replyRoutes from './routes/replies/index.ts';
 import uploadRoutes from './routes/uploads/index.ts';
@@ -42,6 +43,8 @@ export interface AppDeps {
   resolver?: (name: string, rrtype: string) => Promise<unknown>;
   /** Outgoing mail overrides (tests: a quick retry policy, another SMTP sender or Sent folder). */
   mailer?: Omit<MailerOptions, 'config'>;
+  /** Remote images of allowed senders (tests: a fetcher for their own image server, never the internet). */
+  fetchImage?: FetchImage;
 }
 
 /** Outgoing mail as a health entry while it retries, or after a permanent failure or bounce in the last day. */
@@ -140,7 +143,7 @@ export async function buildApp(config: Config, deps: AppDeps = {}): Promise<Fast
   await app.register(draftRoutes);
   await app.register(savedReplyRoutes);
   await app.register(releaseRoutes);
-  await app.register(messageRoutes);
+  await app.register(messageRoutes, deps.fetchImage ? { fetchImage: deps.fetchImage } : {});
   await app.register(webPlugin, deps.webRoot ? { root: deps.webRoot } : {});
   return app;
 }

@@ -501,6 +501,10 @@ export const MessageHtmlInfoSchema = Type.Object({
   // Remote images, backgrounds, stylesheets and fonts the mail tried to load and that were blocked.
   remoteBlocked: Type.Integer(),
   imagesAllowed: Type.Boolean(),
+  // With images allowed: distinct remote images the server fetched and inlined, and those it did not
+  // (refused by the address or content checks, failed, or over the count, size or time limits).
+  imagesInlined: Type.Integer(),
+  imagesDropped: Type.Integer(),
   sender: Type.String(),
 });
 export type MessageHtmlInfo = Static<typeof MessageHtmlInfoSchema>;

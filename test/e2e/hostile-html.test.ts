@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailFrameCsp } from '../../server/routes/messages/html.ts';
 import { MAIL_FRAME_SANDBOX } from '../../web/src/mail-frame-policy.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { GIF_1X1, imageServerFetcher, startImageServer, type ImageServer } from '../support/image-server.ts';
 import { browserAvailable, launchBrowser } from '../support/browser.ts';
 import { corporaDir, corpusAvailable } from '../support/corpus-mail.ts';
 
@@ -69,7 +70,9 @@ function corpusPayloads(): { label: string; html: string }[] {
   return out;
 }
 
-const REMOTE_VECTORS = `
+// `tracker` is the mail's remote host (resolved to a loopback image server by the app's fetcher only).
+const remoteVectors = (tracker: string) =>
+  `
 <p>Remote vectors</p>
 <img src="http://tracker.evil.example/a.gif"><img srcset="http://tracker.evil.example/b.gif 2x">
 <picture><source srcset="http://tracker.evil.example/c.gif"><img src="http://tracker.evil.example/c2.gif"></picture>
@@ -83,7 +86,7 @@ const REMOTE_VECTORS = `
 <svg><image href="http://tracker.evil.example/r.png"/><filter><feImage href="http://tracker.evil.example/s.png"/></filter><use href="http://tracker.evil.example/t.svg#x"/><rect fill="url(http://tracker.evil.example/u.svg#g"/></svg>
 <link rel="stylesheet" href="http://tracker.evil.example/v.css"><link rel="prefetch" href="http://tracker.evil.example/w">
 <input type="image" src="http://tracker.evil.example/x.gif"><body background="http://tracker.evil.example/y.gif">
-`;
+`.replaceAll('http://tracker.evil.example/', `http://${tracker}/`);
 
 const OVERLAY = `
 <p>Overlay attempt</p>
@@ -99,6 +102,7 @@ const haveCorpus = availability.ok && corpusAvailable(XSS, 'xss corpus (e2e)');
 
 describe.skipIf(!availability.ok)('hostile HTML mail in the viewer', () => {
   let app: TestApp;
+  let images: ImageServer;
   let browser: Browser;
   let page: Page;
   let origin: string;
@@ -139,7 +143,12 @@ describe.skipIf(!availability.ok)('hostile HTML mail in the viewer', () => {
 
   beforeAll(async () => {
     if (!existsSync(DIST_INDEX)) throw new Error('web/dist/index.html is missing: run `npm run build` first');
-    app = await startTestApp();
+    images = await startImageServer();
+    for (const path of ['/a.gif', '/c2.gif', '/f.gif', '/g.gif', '/h.gif', '/q.gif'])
+      images.on(path, (res) => res.writeHead(200, { 'Content-Type': 'image/gif' }).end(GIF_1X1));
+    app = await startTestApp({
+      fetchImage: imageServerFetcher(images, { 'tracker.evil.example': '127.0.0.1' }),
+    });
     origin = new URL(app.url).origin;
     if (haveCorpus) {
       const payloads = corpusPayloads();
@@ -152,7 +161,9 @@ describe.skipIf(!availability.ok)('hostile HTML mail in the viewer', () => {
         previous = id;
       }
     }
-    await app.ingestRaw(htmlMail('remote', 'Remote vectors', REMOTE_VECTORS));
+    await app.ingestRaw(
+      htmlMail('remote', 'Remote vectors', remoteVectors(`tracker.evil.example:${images.port}`)),
+    );
     await app.ingestRaw(htmlMail('overlay', 'Overlay attempt', OVERLAY));
 
     browser = await launchBrowser();
@@ -197,6 +208,7 @@ describe.skipIf(!availability.ok)('hostile HTML mail in the viewer', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    await images?.close();
   });
 
   it.runIf(haveCorpus)('runs no script and makes no request for the whole XSS corpus (H-01)', async () => {
@@ -222,6 +234,7 @@ describe.skipIf(!availability.ok)('hostile HTML mail in the viewer', () => {
       'Remote vectors',
     );
     expect(offOrigin).toEqual([]);
+    expect(images.requests).toEqual([]);
     const notice = await page.getByTestId('remote-notice').textContent();
     const blocked = Number(/(\d+) remote items blocked/.exec(notice ?? '')?.[1]);
     expect(blocked).toBeGreaterThanOrEqual(15);
@@ -230,17 +243,28 @@ describe.skipIf(!availability.ok)('hostile HTML mail in the viewer', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('loads remote images only after "show images from this sender"', async () => {
+  it('after "show images from this sender", shows them inlined by the server: the frame contacts no host', async () => {
     await page.getByTestId('show-images').click();
     await page.getByTestId('hide-images').waitFor();
-    await expect
-      .poll(() => offOrigin.some((u) => u.startsWith('http://tracker.evil.example/a.gif')))
-      .toBe(true);
-    // Still no script, stylesheet, font or frame: only images were allowed.
-    expect(offOrigin.filter((u) => !/\.(gif|png)$/.test(u))).toEqual([]);
+    const frame = page.frameLocator('[data-testid="mail-iframe"]');
+    const shown = frame.locator('img[src^="data:image/gif;base64,"]');
+    await expect.poll(() => shown.count(), { timeout: UI_MS }).toBe(1);
+    // Table and cell backgrounds are the server's copies too.
+    expect(await frame.locator('[background^="data:image/gif;base64,"]').count()).toBe(2);
+    // Decoded as real pictures, not broken-image icons.
+    await expect.poll(() => shown.first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+    expect(await frame.locator('img[src^="http"]').count()).toBe(0);
+    expect(await page.getByTestId('remote-notice').textContent()).toMatch(/could not be shown/);
+    expect(offOrigin).toEqual([]);
+    // The server asked the mail's host for images only: no script, stylesheet, font or media.
+    expect(images.requests.length).toBeGreaterThan(0);
+    expect(images.requests.filter((r) => !/\.(gif|png)$/.test(r.path))).toEqual([]);
+    expect(
+      images.requests.every((r) => r.headers.cookie === undefined && r.headers.referer === undefined),
+    ).toBe(true);
     await page.getByTestId('hide-images').click();
     await page.getByTestId('show-images').waitFor();
-    offOrigin.length = 0;
+    expect(offOrigin).toEqual([]);
   });
 
   it('keeps mail content inside its frame: the app buttons stay clickable (H-15)', async () => {
@@ -274,7 +298,7 @@ describe.skipIf(!availability.ok)('hostile HTML mail in the viewer', () => {
         status: 200,
         headers: {
           'content-type': 'text/html; charset=utf-8',
-          'content-security-policy': mailFrameCsp(false),
+          'content-security-policy': mailFrameCsp(),
         },
         body: unsanitised,
       }),

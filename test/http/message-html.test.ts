@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
+import { imageServerFetcher, PNG_1X1, startImageServer, type ImageServer } from '../support/image-server.ts';
 
 // A 1×1 PNG, as mail clients embed logos (multipart/related with a Content-ID).
 const PNG_BASE64 =
@@ -43,16 +44,27 @@ const svgPart = [
 describe('GET /api/messages/:id/html', () => {
   let t: TestApp;
   let cookie: string;
+  let images: ImageServer;
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
-    t = await startTestApp({ listen: false });
+    // The mail's image hosts: names resolved to a loopback server only this test's fetcher may reach.
+    images = await startImageServer();
+    images.on('/p.gif', (res) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(PNG_1X1));
+    images.on('/to-metadata', (res) =>
+      res.writeHead(302, { Location: 'http://169.254.169.254/latest/meta-data/' }).end(),
+    );
+    images.on('/page.png', (res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<p>hi</p>'));
+    t = await startTestApp({
+      listen: false,
+      fetchImage: imageServerFetcher(images, { 'tracker.example': '127.0.0.1' }),
+    });
     cookie = await t.login();
     await t.ingestRaw(
       htmlMail(
         'tracked',
         'ann@paper.test',
-        '<p onclick="alert(1)">Hello <img src="https://tracker.example/p.gif"> <img src="cid:logo@paper.test" alt="logo"> <img src="cid:vector@paper.test" alt="vector"></p><script>alert(1)</script>',
+        `<p onclick="alert(1)">Hello <img src="http://tracker.example:${images.port}/p.gif"> <img src="http://tracker.example:${images.port}/to-metadata"> <img src="http://tracker.example:${images.port}/page.png"> <img src="cid:logo@paper.test" alt="logo"> <img src="cid:vector@paper.test" alt="vector"></p><script>alert(1)</script>`,
         [logoPart, svgPart],
       ),
     );
@@ -81,7 +93,10 @@ describe('GET /api/messages/:id/html', () => {
       ids[th.subject] = detail.messages[0].id;
     }
   });
-  afterAll(async () => t.close());
+  afterAll(async () => {
+    await t.close();
+    await images.close();
+  });
 
   it('needs a staff session', async () => {
     const id = ids['HTML tracked'];
@@ -123,14 +138,18 @@ describe('GET /api/messages/:id/html', () => {
     expect(info).toEqual({
       hasHtml: true,
       renderable: true,
-      remoteBlocked: 1,
+      remoteBlocked: 3,
       imagesAllowed: false,
+      imagesInlined: 0,
+      imagesDropped: 0,
       sender: 'ann@paper.test',
     });
+    expect(images.requests).toEqual([]);
   });
 
-  it('shows remote images once staff allow the sender, and blocks them again', async () => {
+  it('once staff allow the sender, fetches its remote images itself and inlines them; blocks them again', async () => {
     const url = `/api/messages/${ids['HTML tracked']}/html`;
+    const info = `/api/messages/${ids['HTML tracked']}/html-info`;
     const allow = await t.app.inject({
       method: 'POST',
       url: '/api/image-senders',
@@ -138,9 +157,28 @@ describe('GET /api/messages/:id/html', () => {
       payload: { address: 'ANN@paper.test' },
     });
     expect(allow.statusCode).toBe(204);
-    const shown = await t.app.inject({ url, headers: { cookie } });
-    expect(shown.body).toContain('src="https://tracker.example/p.gif"');
-    expect(String(shown.headers['content-security-policy'])).toMatch(/img-src data: https: http:/);
+    const shown = await t.app.inject({ url, headers: { cookie, 'user-agent': 'OfficerBrowser/1.0' } });
+    // The pixel is the server's own copy: the browser's CSP still allows data: images only.
+    expect(shown.body).not.toContain('tracker.example');
+    expect(shown.body.split(`src="data:image/png;base64,${PNG_1X1.toString('base64')}"`)).toHaveLength(3);
+    expect(String(shown.headers['content-security-policy'])).toMatch(/img-src data:(;|$)/);
+    expect(String(shown.headers['content-security-policy'])).not.toMatch(/https?:/);
+    // A redirect into the cloud metadata address and an HTML page posing as an image are not shown.
+    expect((await t.app.inject({ url: info, headers: { cookie } })).json()).toMatchObject({
+      imagesAllowed: true,
+      imagesInlined: 1,
+      imagesDropped: 2,
+    });
+    // Each image was asked for once (the info and a second view use the cache), without the
+    // officer's cookie, browser or address.
+    await t.app.inject({ url, headers: { cookie } });
+    expect(images.requests.map((r) => r.path).sort()).toEqual(['/p.gif', '/page.png', '/to-metadata']);
+    for (const r of images.requests) {
+      expect(r.headers.cookie).toBeUndefined();
+      expect(r.headers.referer).toBeUndefined();
+      expect(r.headers['user-agent']).not.toContain('OfficerBrowser');
+      expect(r.headers['x-forwarded-for']).toBeUndefined();
+    }
     const block = await t.app.inject({
       method: 'DELETE',
       url: '/api/image-senders',

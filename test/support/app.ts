@@ -6,6 +6,7 @@ import { buildApp } from '../../server/app.ts';
 import { ensureFirstAdmin } from '../../server/commands/users.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { closeDb, openMigratedDb, type Db } from '../../db/client.ts';
+import { ImageRefused, type FetchImage } from '../../server/mail/remote-images.ts';
 
 export interface TestApp {
   app: FastifyInstance;
@@ -26,6 +27,8 @@ export interface TestAppOptions {
   /** Listen on a loopback port (for browsers and websockets); inject() works either way. */
   listen?: boolean;
   dbPath?: string;
+  /** Remote images of allowed senders; by default every fetch is refused (tests never reach the internet). */
+  fetchImage?: FetchImage;
 }
 
 export const TEST_ADMIN = { email: 'admin@newsdesk.test', password: 'correct horse battery' };
@@ -59,6 +62,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     resolver: async (name) => {
       throw Object.assign(new Error(`queryTxt ENOTFOUND ${name}`), { code: 'ENOTFOUND' });
     },
+    fetchImage:
+      options.fetchImage ??
+      (async (url) => {
+        throw new ImageRefused('unresolved', `no network in tests: ${url}`);
+      }),
   });
   let url = '';
   if (options.listen !== false) {

@@ -8,6 +8,15 @@ import { sanitizeMailHtml, type SanitizeResult } from '../../domain/html-sanitiz
 import { AppError } from '../../errors.ts';
 import type { Db } from '../../../db/client.ts';
 import {
+  createImageFetcher,
+  ImageRefused,
+  inlineRemoteImages,
+  REMOTE_IMAGE_LIMITS,
+  RemoteImageCache,
+  type FetchImage,
+  type RemoteImageLimits,
+} from '../../mail/remote-images.ts';
+import {
   ErrorSchema,
   IdParamsSchema,
   ImageSenderBodySchema,
@@ -20,13 +29,14 @@ const MAX_INLINE_IMAGE_BYTES = 3 * 1024 * 1024;
 const MAX_INLINE_TOTAL_BYTES = 12 * 1024 * 1024;
 
 /**
- * The frame's own policy: nothing may load but inline images (and remote ones once staff allowed the
- * sender), no script, no form, no plugin, and the document is sandboxed even if opened on its own.
+ * The frame's own policy: nothing may load but inline images (remote ones too are inlined by the
+ * server, so the browser never contacts a mail's hosts), no script, no form, no plugin, and the
+ * document is sandboxed even if opened on its own.
  */
-export function mailFrameCsp(allowRemoteImages: boolean): string {
+export function mailFrameCsp(): string {
   return [
     "default-src 'none'",
-    `img-src data:${allowRemoteImages ? ' https: http:' : ''}`,
+    'img-src data:',
     "style-src 'unsafe-inline'",
     "form-action 'none'",
     "base-uri 'none'",
@@ -52,10 +62,21 @@ interface LoadedHtml {
   sender: string;
   result: SanitizeResult;
   imagesAllowed: boolean;
+  /** Distinct remote images shown (inlined) and not shown (refused, failed or over the limits). */
+  imagesInlined: number;
+  imagesDropped: number;
 }
 
-/** Loads, resolves cid: parts of this message only, and sanitises; null when the message has no HTML. */
-function loadSanitized(db: Db, messageId: number): LoadedHtml | null {
+interface RemoteImages {
+  cache: RemoteImageCache;
+  limits: RemoteImageLimits;
+}
+
+/**
+ * Loads, resolves cid: parts of this message only, inlines the remote images of an allowed sender
+ * (fetched by the server), and sanitises; null when the message has no HTML.
+ */
+async function loadSanitized(db: Db, messageId: number, remote: RemoteImages): Promise<LoadedHtml | null> {
   const row = db
     .select({ html: messages.html, from: messages.fromAddress })
     .from(messages)
@@ -85,10 +106,34 @@ function loadSanitized(db: Db, messageId: number): LoadedHtml | null {
     // Inlined as data: so the frame needs no access to the app (its origin is opaque, without cookies).
     return `data:${part.contentType.toLowerCase()};base64,${blob.data.toString('base64')}`;
   };
+  let resolveRemote: ((url: string) => string | null) | undefined;
+  let imagesInlined = 0;
+  let imagesDropped = 0;
+  if (imagesAllowed) {
+    // A first pass only collects the remote URLs the sanitiser would keep, in document order.
+    const urls: string[] = [];
+    sanitizeMailHtml(row.html, {
+      allowRemoteImages: true,
+      resolveRemote: (url) => {
+        urls.push(url);
+        return null;
+      },
+    });
+    const inlined = await inlineRemoteImages(urls, remote.cache, remote.limits);
+    imagesInlined = inlined.dataUrls.size;
+    imagesDropped = inlined.dropped;
+    resolveRemote = (url) => inlined.dataUrls.get(url) ?? null;
+  }
   return {
     sender: row.from,
     imagesAllowed,
-    result: sanitizeMailHtml(row.html, { allowRemoteImages: imagesAllowed, resolveCid }),
+    imagesInlined,
+    imagesDropped,
+    result: sanitizeMailHtml(row.html, {
+      allowRemoteImages: imagesAllowed,
+      resolveCid,
+      ...(resolveRemote ? { resolveRemote } : {}),
+    }),
   };
 }
 
@@ -96,8 +141,26 @@ function escapeText(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+export interface MessageHtmlOptions {
+  /** Remote image fetcher (tests: one allowed to reach their loopback image server, or none at all). */
+  fetchImage?: FetchImage;
+  remoteImageLimits?: RemoteImageLimits;
+}
+
 /** The mail's HTML as a standalone page for a sandboxed iframe, and the sender image allow-list. */
-const messageHtmlRoutes: FastifyPluginAsyncTypebox = async (app) => {
+const messageHtmlRoutes: FastifyPluginAsyncTypebox<MessageHtmlOptions> = async (app, options) => {
+  const remote: RemoteImages = {
+    limits: options.remoteImageLimits ?? REMOTE_IMAGE_LIMITS,
+    cache: new RemoteImageCache(options.fetchImage ?? createImageFetcher(), {
+      now: () => app.now().getTime(),
+      onError: (url, err) =>
+        app.log.debug(
+          { url, reason: err instanceof ImageRefused ? err.reason : String(err) },
+          'remote image not inlined',
+        ),
+    }),
+  };
+
   app.get(
     '/api/messages/:id/html',
     {
@@ -110,7 +173,7 @@ const messageHtmlRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const loaded = loadSanitized(app.db, request.params.id);
+      const loaded = await loadSanitized(app.db, request.params.id, remote);
       if (!loaded) throw new AppError('not_found', 404, `message ${request.params.id} has no HTML part`);
       const body =
         loaded.result.html ??
@@ -119,7 +182,7 @@ const messageHtmlRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // Plain FastifyReply: the body is a page, not a JSON value the response schemas describe.
       return (reply as FastifyReply)
         .header('Content-Type', 'text/html; charset=utf-8')
-        .header('Content-Security-Policy', mailFrameCsp(loaded.imagesAllowed))
+        .header('Content-Security-Policy', mailFrameCsp())
         .header('X-Frame-Options', 'SAMEORIGIN')
         .header('X-Content-Type-Options', 'nosniff')
         .header('Referrer-Policy', 'no-referrer')
@@ -140,14 +203,24 @@ const messageHtmlRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const loaded = loadSanitized(app.db, request.params.id);
+      const loaded = await loadSanitized(app.db, request.params.id, remote);
       if (!loaded)
-        return { hasHtml: false, renderable: false, remoteBlocked: 0, imagesAllowed: false, sender: '' };
+        return {
+          hasHtml: false,
+          renderable: false,
+          remoteBlocked: 0,
+          imagesAllowed: false,
+          imagesInlined: 0,
+          imagesDropped: 0,
+          sender: '',
+        };
       return {
         hasHtml: true,
         renderable: loaded.result.html !== null,
         remoteBlocked: loaded.result.remoteBlocked,
         imagesAllowed: loaded.imagesAllowed,
+        imagesInlined: loaded.imagesInlined,
+        imagesDropped: loaded.imagesDropped,
         sender: loaded.sender,
       };
     },

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { attachments, blobs, messages } from '../../../db/schema.ts';
 import { AppError } from '../../errors.ts';
 import { ErrorSchema, IdParamsSchema } from '../../schemas/api.ts';
-import messageHtmlRoutes from './html.ts';
+import messageHtmlRoutes, { type MessageHtmlOptions } from './html.ts';
 
 // Types a browser could run or render as a page: always served as opaque bytes.
 const ACTIVE_TYPES =
@@ -35,8 +35,8 @@ export function attachmentDisposition(filename: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
-const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  await app.register(messageHtmlRoutes);
+const messageRoutes: FastifyPluginAsyncTypebox<MessageHtmlOptions> = async (app, options) => {
+  await app.register(messageHtmlRoutes, options);
 
   const sendBytes = (reply: FastifyReply, data: Buffer, contentType: string, filename: string) =>
     reply

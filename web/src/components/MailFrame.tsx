@@ -44,6 +44,10 @@ export function MailFrame({ messageId }: { messageId: number }) {
       {i && (i.remoteBlocked > 0 || i.imagesAllowed) && (
         <p class="remote-notice" data-testid="remote-notice">
           {!i.imagesAllowed && <span>{t('message.remoteBlocked', { n: i.remoteBlocked })}</span>}
+          {/* The server fetched the allowed images itself; some may have been refused or too large. */}
+          {i.imagesAllowed && i.imagesDropped > 0 && (
+            <span>{t('message.imagesDropped', { n: i.imagesDropped })}</span>
+          )}
           <button
             type="button"
             class="btn btn-quiet"

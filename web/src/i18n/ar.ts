@@ -100,6 +100,7 @@ export const ar: Record<MessageKey, string> = {
   'message.formatted': 'منسّق',
   'message.plain': 'نص عادي',
   'message.remoteBlocked': 'حُجب {n} من العناصر الخارجية',
+  'message.imagesDropped': 'تعذّر عرض {n} من الصور',
   'message.showImages': 'إظهار الصور من هذا المرسل',
   'message.hideImages': 'حجب الصور من هذا المرسل',
   'message.tooLarge': 'هذه الرسالة أكبر من أن تُعرض منسّقة.',

@@ -98,6 +98,7 @@ export const en = {
   'message.formatted': 'Formatted',
   'message.plain': 'Plain text',
   'message.remoteBlocked': '{n} remote items blocked',
+  'message.imagesDropped': '{n} images could not be shown',
   'message.showImages': 'Show images from this sender',
   'message.hideImages': 'Block images from this sender',
   'message.tooLarge': 'This message is too large to display formatted.',
