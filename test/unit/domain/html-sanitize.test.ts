@@ -243,6 +243,36 @@ describe('sanitizeMailHtml', () => {
       expect(clean(`<img src="http://${host}/a.png">`, allowed), host).not.toContain('src=');
   });
 
+  it("puts the server's own copy of an allowed remote image in its place, or drops it", () => {
+    const gif = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
+    const asked: string[] = [];
+    const options: SanitizeOptions = {
+      allowRemoteImages: true,
+      resolveRemote: (url) => {
+        asked.push(url);
+        return url.endsWith('/a.gif') ? gif : null;
+      },
+    };
+    const out = clean(
+      '<img src="https://cdn.example.org/a.gif"><img src="//cdn.example.org/b.gif" alt="b">' +
+        '<table background="https://cdn.example.org/a.gif"><tr><td style="background:url(https://cdn.example.org/a.gif)">x</td></tr></table>' +
+        '<img src="http://127.0.0.1/c.gif" alt="c">',
+      options,
+    );
+    expect(out).toContain(`<img src="${gif}">`);
+    expect(out).toContain(`<table background="${gif}">`);
+    expect(out).toContain(`style="background: url(&quot;${gif}&quot;)"`);
+    expect(out).toContain('[b]');
+    expect(out).not.toMatch(/https?:/);
+    // Private hosts are dropped before anyone is asked to fetch them.
+    expect(asked).toEqual([
+      'https://cdn.example.org/a.gif',
+      'https://cdn.example.org/b.gif',
+      'https://cdn.example.org/a.gif',
+      'https://cdn.example.org/a.gif',
+    ]);
+  });
+
   it('links open in a new tab without referrer or ping', () => {
     const out = clean('<a href="https://example.org/x" target="_top" ping="https://t.example">x</a>');
     expect(out).toBe('<a href="https://example.org/x" target="_blank" rel="noopener noreferrer">x</a>');
