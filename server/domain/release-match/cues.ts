@@ -35,15 +35,38 @@ const GENRE = [
   'gazete', 'gazeteci', 'basın', 'soru', 'yorum', 'teyit', 'teşekkürler',
   // Arabic (standard and colloquial), Urdu
   'صحيفة', 'جريدة', 'صحفي', 'صحافي', 'الصحافة', 'مراسل', 'سؤال', 'أسئلة', 'سؤالي', 'تعليق', 'رد', 'الرد', 'تأكيد',
-  'رسمي', 'رسمية', 'متحدث', 'المتحدث', 'مقابلة', 'مقال', 'قناة', 'تلفزيون', 'وكالة', 'إذاعة', 'نرجو', 'شكرا',
+  'رسمي', 'رسمية', 'مسؤول', 'مسؤولين', 'المسؤولين', 'متحدث', 'المتحدث', 'مقابلة', 'مقال', 'قناة', 'تلفزيون', 'وكالة', 'إذاعة', 'نرجو', 'شكرا',
   'تحية', 'مرحبا', 'الشكر', 'موقف', 'شو', 'هل',
   'اخبار', 'صحافی', 'سوال', 'تبصرہ', 'شکریہ',
+];
+
+// Words of time, schedule and small talk that any message may use ("today", "an hour", "اليوم",
+// "الساعة"), and Urdu function words the stop list lacks: sharing one of them with a release says
+// nothing about which release it is.
+// prettier-ignore
+const EVERYDAY = [
+  'today', 'tomorrow', 'tonight', 'yesterday', 'now', 'hour', 'hours', 'day', 'days', 'week', 'weeks', 'month', 'year',
+  'time', 'morning', 'afternoon', 'evening', 'night', 'soon', 'later', 'latest', 'update', 'news', 'new', 'line',
+  'just', 'checking', 'received', 'need', 'like', 'know', 'let', 'get', 'send', 'sent', 'ask', 'asking', 'one', 'two',
+  'aujourd\'hui', 'demain', 'heure', 'heures', 'jour', 'semaine', 'heute', 'morgen', 'stunde', 'hoy', 'mañana', 'hora',
+  'oggi', 'domani', 'ora', 'bugün', 'yarın', 'saat',
+  'اليوم', 'غدا', 'الان', 'الآن', 'الساعة', 'ساعة', 'ساعات', 'مساء', 'صباح', 'صباحا', 'يوم', 'الاسبوع', 'اسبوع',
+  'قبل', 'بعد', 'امكن', 'ممكن', 'يمكن', 'نحتاج', 'للتذكير', 'الخامسة', 'جديد', 'جديدة', 'آخر',
+  'آج', 'کل', 'گھنٹے', 'کر', 'آپ', 'لیے', 'ہوں', 'ہونے', 'ہماری', 'ہمارے', 'ہم', 'تھا', 'تھی', 'گا', 'گی', 'رہے',
+  'سکتے', 'جا', 'کہ', 'جو', 'ان', 'اس', 'بارے',
 ];
 
 const norm = (list: string[]): string[] => list.map((p) => normalizeForMatch(p)).filter(Boolean);
 const YESTERDAY_NORM = norm(YESTERDAY);
 const LAST_WEEK_NORM = norm(LAST_WEEK);
 const GENRE_STEMS = new Set(norm(GENRE).map((w) => stemWord(w)));
+
+const EVERYDAY_WORDS = new Set(norm(EVERYDAY));
+
+/** Whether a normalised word is an everyday or genre word (it alone never links a release). */
+export function isEverydayWord(word: string): boolean {
+  return EVERYDAY_WORDS.has(word) || GENRE_STEMS.has(stemWord(word));
+}
 
 /** Whether a stem is one of the genre's words. */
 export function isGenreStem(stem: string): boolean {

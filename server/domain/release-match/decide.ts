@@ -1,6 +1,7 @@
 // Combines the signals per translation family and decides: a release, or "no release". The decision
-// uses the kind of evidence (a link or a quoted title settles it), the lead over the next family, the
-// share of the enquiry's distinctive terms the release covers, and the date.
+// uses the kind of evidence (a link or a quoted title settles it), the lead over the next family, how
+// many of the enquiry's rare words the release shares (an absolute floor under that relative lead),
+// the named things it shares, and the date.
 import type { Query, ReleaseIndex } from './index.ts';
 import { cueFactor } from './cues.ts';
 import type { EnquiryText, Evidence, MatchOptions, MatchResult } from './types.ts';
@@ -19,6 +20,10 @@ export interface FamilyScore {
   newRel: number;
   /** Among several cited families, how much the sender's own words echo this one's title, relative to the best (else 1). */
   titleRel: number;
+  /** The enquiry's distinctive words a member shares, each counted by rarity (0..1) times weight (own words 1, quoted less). */
+  support: number;
+  /** Whether one of those shared words is in the release's title (what the release is about). */
+  onTitle: boolean;
   recency: number;
   explicit: {
     url?: { source: Source; detail: string; pos: number; recency: number };
@@ -54,15 +59,59 @@ function explicitPoints(fam: FamilyScore): number {
   return p * (rec < 0.1 ? 0.3 : Math.max(0.6, Math.sqrt(rec)));
 }
 
-/** Scores families; best first. */
+/**
+ * How far shared words back a similarity-only match, as a factor in [0, 1]: 1 once the enquiry and
+ * the release share about one word that is rare in the catalogue (everyday and genre words never
+ * count), less when they share only common ones, less again when the release lacks most of the named
+ * things (places, people, figures) the sender mentions. The lead over the next release is relative;
+ * this is the absolute floor, so a release cannot win only because every other one is more unrelated.
+ */
+export function wordEvidence(fam: FamilyScore, spec: { entHit: number; entAll: number }): number {
+  let f = Math.min(1, fam.support / SUPPORT_NEEDED);
+  if (spec.entAll >= 3 && spec.entHit * 3 < spec.entAll) f *= 0.4;
+  // A word or two in common, none of them in the title, is an aside of the release, not its subject.
+  if (fam.support < FEW_WORDS && !fam.onTitle) f *= 0.4;
+  return f;
+}
+
+/** Shared rare-word weight (see FamilyScore.support) at which a similarity match counts in full. */
+const SUPPORT_NEEDED = 0.75;
+/** Below this shared rare-word weight, the shared words must include a title word. */
+const FEW_WORDS = 2;
+
+/**
+ * Scores families; best first. A release that leads on similarity alone, with a few shared words,
+ * yields first place to one that shares several times more of the sender's rare words (an older
+ * release, typically, held back by the date prior): it is the better guess, though a lead this
+ * contested links neither.
+ */
 export function rankFamilies(families: FamilyScore[]): Scored[] {
   const out = families.map((fam) => {
     const sim = fam.sim;
     const ev = explicitPoints(fam);
     return { fam, sim, ev, total: sim + ev };
   });
-  return out.sort((a, b) => b.total - a.total);
+  out.sort((a, b) => b.total - a.total);
+  const top = out[0];
+  if (!top || top.ev > 0) return out;
+  let strongest = 0;
+  for (let i = 1; i < out.length; i++) if (out[i]!.fam.support > out[strongest]!.fam.support) strongest = i;
+  const rival = out[strongest]!.fam;
+  // Only a release on the same subject (a shared title word) published before the message qualifies
+  // (the date prior gives one published after it at most 0.05).
+  if (
+    strongest > 0 &&
+    rival.onTitle &&
+    rival.recency > 0.05 &&
+    rival.support >= top.fam.support + OUTWEIGHED_BY &&
+    rival.support >= 2.5 * top.fam.support
+  )
+    out.unshift(...out.splice(strongest, 1));
+  return out;
 }
+
+/** How much more shared rare-word weight (see FamilyScore.support) takes first place from a similarity lead. */
+const OUTWEIGHED_BY = 2;
 
 const pct = (x: number): number => Math.round(x * 100) / 100;
 
@@ -75,6 +124,7 @@ export function decide(
   options: MatchOptions,
 ): MatchResult {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  const specOf = specCache(index, query);
   const ranked = rankFamilies(families);
   const candidates = ranked.slice(0, 5).map((s) => ({
     releaseId: index.releases[pickMember(index, s.fam)]!.release.id,
@@ -120,10 +170,11 @@ export function decide(
   } else {
     // Similarity only: the lead over the next family must be clear; the older the release, the
     // clearer it must be, and terms rare in the catalogue (names, figures, specific words) lower the bar.
-    const spec = specificity(index, query, fam);
+    const spec = specOf(fam);
     const needed = Math.max(1.3, 1.35 + 5 * (0.95 - fam.recency) - 0.08 * Math.min(spec.rare, 10));
     const z = 4 * (Math.log(Math.min(ratio, 20)) - Math.log(needed));
-    confidence = 1 / (1 + Math.exp(-z));
+    // A lead is only as good as what it leads with: weak own evidence caps the confidence too.
+    confidence = wordEvidence(fam, spec) / (1 + Math.exp(-z));
   }
   confidence = pct(confidence);
   const published = index.releases[bestPos]!.release.publishedAt;
@@ -168,6 +219,9 @@ export function features(index: ReleaseIndex, families: FamilyScore[], query: Qu
     sim: pct(top.sim),
     rec: pct(top.fam.recency),
     cov: pct(possible > 0 ? top.fam.bm25 / possible : 0),
+    sup: pct(top.fam.support),
+    sup2: pct(second?.fam.support ?? 0),
+    onTitle: top.fam.onTitle ? 1 : 0,
     ratio: pct(second && second.total > 0 ? top.total / second.total : 10),
     ...specificity(index, query, top.fam),
   };
@@ -196,6 +250,21 @@ export function specificity(
     if (has && !term.startsWith('y:') && index.bm25.dfOf(term) <= 3) rare++;
   }
   return { entHit, entAll, rare };
+}
+
+function specCache(
+  index: ReleaseIndex,
+  query: Query,
+): (fam: FamilyScore) => { entHit: number; entAll: number; rare: number } {
+  const cache = new Map<FamilyScore, { entHit: number; entAll: number; rare: number }>();
+  return (fam) => {
+    let s = cache.get(fam);
+    if (!s) {
+      s = specificity(index, query, fam);
+      cache.set(fam, s);
+    }
+    return s;
+  };
 }
 
 // The member to link: the language version the enquiry cites (link > title > quote), else the original.

@@ -9,7 +9,7 @@ import {
 } from '../text-normalize.ts';
 import { analyse, crossScriptKey, type Analysed } from './analyze.ts';
 import { Bm25Index, type Bm25Data } from './bm25.ts';
-import { cueFactor, dateCue, isGenreStem, type DateCue } from './cues.ts';
+import { cueFactor, dateCue, isEverydayWord, isGenreStem, type DateCue } from './cues.ts';
 import { learnLexicon, type Lexicon, type ParallelPair } from './lexicon.ts';
 import { decide, features, type FamilyScore } from './decide.ts';
 import type { CatalogueRelease, EnquiryText, Evidence, MatchOptions, MatchResult } from './types.ts';
@@ -491,6 +491,7 @@ export function matchWithFeatures(
     index,
     sources.filter((s) => s.source !== 'quoted'),
   ).weights;
+  const words = distinctiveWords(index, query);
   const newScores = new Map<number, number>();
   const resolvedNew = index.bm25.resolve(newQuery);
   for (const pos of cands) newScores.set(pos, index.bm25.scoreOne(resolvedNew, pos));
@@ -517,6 +518,8 @@ export function matchWithFeatures(
       sim: 0,
       newRel: 0,
       titleRel: 1,
+      support: 0,
+      onTitle: false,
       recency: 0,
       explicit: {},
     };
@@ -536,6 +539,9 @@ export function matchWithFeatures(
       fam.best = pos;
     }
     fam.newRel = Math.max(fam.newRel, newSays ? rel(newScores.get(pos)!, maxNew) : 1);
+    const shared = sharedWords(index, words, pos);
+    fam.support = Math.max(fam.support, shared.support);
+    fam.onTitle ||= shared.onTitle;
     const ex = explicit.get(pos);
     // A cited release keeps the plain date prior: the cue is for telling similar releases apart.
     if (ex) mergeExplicit(fam, pos, ex, baseRec);
@@ -547,6 +553,73 @@ export function matchWithFeatures(
     result: decide(index, enquiry, fams, query, options),
     features: withFeatures ? features(index, fams, query) : {},
   };
+}
+
+/** A word of the enquiry: its query terms (stem, translations, name keys), rarity and weight. */
+interface EnquiryWord {
+  terms: string[];
+  /** Idf of its main term relative to a term in exactly one release (capped at 1). */
+  rarity: number;
+  /** Its query weight: 1 in the sender's own words, less in quoted text. */
+  weight: number;
+}
+
+/**
+ * The enquiry's words that could tell releases apart. Everyday and genre words are left out whatever
+ * their idf: in a small catalogue "today" may be in one release only, and still says nothing.
+ */
+function distinctiveWords(index: ReleaseIndex, query: Query): EnquiryWord[] {
+  // Rarity relative to a word in exactly one release, so a small catalogue does not weaken every word.
+  const singleIdf = Math.log(1 + (index.bm25.size - 0.5) / 1.5);
+  const byWord = new Map<string, { terms: string[]; lead: string; weight: number }>();
+  for (const [term, w] of query.weights) {
+    if (term.startsWith('y:')) continue; // a year alone is not a topic
+    const shown = query.display.get(term) ?? term;
+    const word = byWord.get(shown) ?? { terms: [], lead: term, weight: -1 };
+    word.terms.push(term);
+    if (w > word.weight) {
+      word.lead = term;
+      word.weight = w;
+    }
+    byWord.set(shown, word);
+  }
+  const out: EnquiryWord[] = [];
+  for (const [shown, word] of byWord) {
+    if (isEverydayWord(shown) || singleIdf <= 0) continue;
+    const rarity = Math.min(1, index.bm25.idfOf(word.lead) / singleIdf);
+    out.push({ terms: word.terms, rarity, weight: Math.min(1, word.weight) });
+  }
+  return out;
+}
+
+/**
+ * What release `pos` shares with the enquiry's distinctive words: `support` counts them by rarity
+ * and weight (a word in one release, in the sender's own words, counts 1) — an absolute measure,
+ * unlike the lead over the next release, which is large whenever every other release is unrelated;
+ * `onTitle` says whether one of them is in the release's title (what the release is about).
+ */
+function sharedWords(
+  index: ReleaseIndex,
+  words: EnquiryWord[],
+  pos: number,
+): { support: number; onTitle: boolean } {
+  let title: Set<string> | null = null;
+  let support = 0;
+  let onTitle = false;
+  for (const w of words) {
+    if (!w.terms.some((t) => index.bm25.contribution(t, 1, pos) > 0)) continue;
+    support += w.rarity * w.weight;
+    if (!onTitle) {
+      title ??= titleTerms(index.releases[pos]!.release.title);
+      onTitle = w.terms.some((t) => title!.has(t));
+    }
+  }
+  return { support, onTitle };
+}
+
+function titleTerms(title: string): Set<string> {
+  const a = analyse(title);
+  return new Set([...a.stems, ...a.entities.keys(), ...a.skeletons.keys()]);
 }
 
 /**

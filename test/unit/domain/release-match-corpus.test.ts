@@ -24,7 +24,8 @@ describe.skipIf(!available)('release matching on the dev corpus', () => {
     );
   }, 60_000);
 
-  // Floors slightly below the measured figures (100 %, 100 %, 100 % / 87.0 %), so regressions fail.
+  // Floors slightly below the measured figures (99.0 %, 99.0 %, 95.2 % / 87.0 %), so regressions fail.
+  // The one miss is an out-of-office reply ("I'm on leave") whose only shared word is not evidence.
   it('links messages that have a release (any family member)', () => {
     expect(f.top1).toBeGreaterThanOrEqual(0.97);
   });
