@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Config } from './config.ts';
-import { outboxTrouble } from './commands/send-reply.ts';
+import { outboxTrouble } from './commands/replies/reply-lifecycle.ts';
 import { AppError } from './errors.ts';
 import { EventBus } from './events.ts';
 import type { BackoffPolicy } from './mail/imap/backoff.ts';

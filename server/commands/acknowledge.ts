@@ -18,7 +18,8 @@ import {
 } from '../mail/smtp/reply-headers.ts';
 import type { SequencedEvent } from '../schemas/realtime.ts';
 import { appendEvents } from './append-events.ts';
-import { storeOutgoing, type ReplySettings } from './send-reply.ts';
+import { storeOutgoing } from './replies/outgoing-store.ts';
+import type { ReplySettings } from './replies/reply-settings.ts';
 
 /** The setting: `{ enabled, texts: { en: "…", ar: "…" } }`; `{reference}` and `{name}` are filled in. */
 export const ACKNOWLEDGEMENT_KEY = 'acknowledgement';

@@ -17,12 +17,8 @@ import { splitReplyHtml, splitReplyText, type SplitMessage } from '../domain/quo
 import { matchEnquiry } from '../releases/catalogue.ts';
 import type { DomainEvent, SequencedEvent } from '../schemas/realtime.ts';
 import { appendEvents, type Tx } from './append-events.ts';
-import {
-  ownReplyComingBack,
-  recordReplyBounce,
-  repliedThreadsReferenced,
-  settleOwnReplyCopy,
-} from './send-reply.ts';
+import { ownReplyComingBack, repliedThreadsReferenced } from './replies/outbox-lookup.ts';
+import { recordReplyBounce, settleOwnReplyCopy } from './replies/reply-lifecycle.ts';
 import { detectLanguage } from '../domain/language.ts';
 import { indexMessage, outletOf } from './search-index.ts';
 import { respectStaffThreading } from './thread-split.ts';

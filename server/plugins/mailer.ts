@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { Config } from '../config.ts';
 import { acknowledgeNewEnquiry } from '../commands/acknowledge.ts';
-import type { ReplySettings } from '../commands/send-reply.ts';
+import type { ReplySettings } from '../commands/replies/reply-settings.ts';
 import { OutboxWorker, type RetryPolicy } from '../mail/smtp/outbox-worker.ts';
 import { messageIdDomain } from '../mail/smtp/reply-headers.ts';
 import {

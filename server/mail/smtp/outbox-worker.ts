@@ -11,7 +11,7 @@ import {
   nextReplyDue,
   requeueInterruptedReply,
   type ReplyChange,
-} from '../../commands/send-reply.ts';
+} from '../../commands/replies/reply-lifecycle.ts';
 import { decideInterruptedSend, type CopyLookup } from '../../domain/interrupted-send.ts';
 import type { EventBus } from '../../events.ts';
 import type { SequencedEvent } from '../../schemas/realtime.ts';

@@ -1,15 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import {
-  approveReply,
-  cancelReply,
-  createReply,
-  readReplySettings,
-  ReplyToChoiceError,
-  returnReply,
-  ThreadChangedError,
-  updateReplySettings,
-} from '../../commands/send-reply.ts';
+import { createReply, ReplyToChoiceError, ThreadChangedError } from '../../commands/replies/create-reply.ts';
+import { approveReply, cancelReply, returnReply } from '../../commands/replies/reply-lifecycle.ts';
+import { readReplySettings, updateReplySettings } from '../../commands/replies/reply-settings.ts';
 import { AppError } from '../../errors.ts';
 import { presentReply } from '../../presenters/reply.ts';
 import {

@@ -4,7 +4,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../../db/client.ts';
-import { createReply, type ReplySettings } from '../../../server/commands/send-reply.ts';
+import { createReply } from '../../../server/commands/replies/create-reply.ts';
+import type { ReplySettings } from '../../../server/commands/replies/reply-settings.ts';
 import { EventBus } from '../../../server/events.ts';
 import { OutboxWorker, type OutboxWorkerOptions } from '../../../server/mail/smtp/outbox-worker.ts';
 import type { MessageSearch, SentFolder } from '../../../server/mail/smtp/sent-folder.ts';

@@ -131,7 +131,7 @@ export function composerText(language: string): (key: ComposerKey) => string {
 
 /**
  * What changed on the thread, in the officer's language. The server words each change in English
- * (server/commands/send-reply.ts); the three kinds it names are recognised, anything else is shown
+ * (server/commands/replies/create-reply.ts); the three kinds it names are recognised, anything else is shown
  * as written.
  */
 export function changeText(t: (key: ComposerKey) => string, summary: string): string {
