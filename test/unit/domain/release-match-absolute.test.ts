@@ -7,6 +7,8 @@ import {
   type CatalogueRelease,
   type EnquiryText,
 } from '../../../server/domain/release-match/index.ts';
+import { demoReleases } from '../../../server/cli/demo-releases.ts';
+import { DEMO_ENQUIRIES } from '../../../server/cli/demo-enquiries.ts';
 
 const now = new Date('2026-06-10T09:00:00Z');
 const hoursAgo = (h: number): Date => new Date(now.getTime() - h * 3_600_000);
@@ -109,5 +111,44 @@ describe('similarity-only links need absolute evidence', () => {
     // The old release is the best guess offered to the press officer, not the recent one.
     expect(r.candidates[0]!.releaseId).toBe(oldSummit.id);
     expect(r.reason).toMatch(/valletta/);
+  });
+});
+
+describe('the demo enquiries when the release they ask about is eleven years old', () => {
+  // The demo's sample releases, the Brussels meeting at its original 2015 date: the recent sanctions
+  // release shares only "foreign" or "اليوم" with the Brussels enquiries and must not take them.
+  const demoNow = new Date('2026-11-29T12:00:00Z');
+  const inputs = demoReleases(demoNow).map((r) =>
+    r.url.includes('counter-daesh') ? { ...r, published_at: '2015-11-05T00:00:00Z' } : r,
+  );
+  const ids = new Map(inputs.map((r, i) => [r.url, i + 1]));
+  const catalogue: CatalogueRelease[] = inputs.map((r, i) => ({
+    id: i + 1,
+    url: r.url,
+    title: r.title,
+    language: r.language,
+    publishedAt: new Date(r.published_at),
+    body: r.body,
+    familyId: r.translation_of ? (ids.get(r.translation_of) ?? i + 1) : i + 1,
+  }));
+  const index = buildReleaseIndex(catalogue);
+  const idOf = (part: string): number => catalogue.find((r) => r.url.endsWith(part))!.id;
+  const match = (key: string) => {
+    const e = DEMO_ENQUIRIES.find((x) => x.key === key)!;
+    return matchRelease(index, { subject: e.subject, newText: e.text, quotedText: '', date: demoNow });
+  };
+
+  it('links the enquiries about recent releases', () => {
+    expect(match('visa-en').releaseId).toBe(idOf('consular-support-after-airport-closure'));
+    expect(match('visa-other').releaseId).toBe(idOf('new-sanctions-announced'));
+  });
+
+  it('links none of the Brussels enquiries to a recent release', () => {
+    for (const key of ['brussels-en', 'brussels-ar', 'brussels-en-followup', 'brussels-ar-followup']) {
+      const r = match(key);
+      expect([null, idOf('meeting-in-brussels')], key).toContain(r.releaseId);
+    }
+    // The best guess offered for the English one is the Brussels release, not the sanctions one.
+    expect(match('brussels-en').candidates[0]!.releaseId).toBe(idOf('meeting-in-brussels'));
   });
 });
