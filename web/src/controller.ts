@@ -4,6 +4,7 @@ import { applyDocumentLanguage, translator, type MessageKey } from './i18n/index
 import { ApiError, createApi, type Api } from './net/api.ts';
 import { createEventSink } from './net/apply-event.ts';
 import { createConnection, type Connection } from './net/connection.ts';
+import { createSettingsActions } from './settings-actions.ts';
 import { appendMessages, isUnread, mergeThreads, upsertThread, type Route, type Store } from './store.ts';
 import type { ThreadPatchBody, ThreadSummary, UiLanguage, User } from './types.ts';
 
@@ -46,6 +47,7 @@ function browserLanguage(): UiLanguage {
 export function createController(store: Store, apiOverride?: Api) {
   const api = apiOverride ?? createApi({ onUnauthorized: () => signedOut('login.sessionEnded') });
 
+  const settings = createSettingsActions(store, api);
   let connection: Connection | null = null;
   let fallbackTimer: ReturnType<typeof setTimeout> | undefined;
   let clock: ReturnType<typeof setInterval> | undefined;
@@ -437,6 +439,7 @@ export function createController(store: Store, apiOverride?: Api) {
 
     go(route: Route): void {
       store.route.value = route;
+      if (route === 'settings') void settings.load();
       if (route === 'releases') {
         void refreshReleases();
         void api
@@ -447,6 +450,8 @@ export function createController(store: Store, apiOverride?: Api) {
     },
 
     openThread,
+
+    settings,
 
     closeThread(): void {
       batch(() => {

@@ -8,6 +8,8 @@ import type {
   PresenceViewer,
   Release,
   ReleaseStats,
+  ReplySettings,
+  SavedReply,
   SearchResults,
   SyncProgress,
   ThreadCounts,
@@ -21,6 +23,8 @@ export interface StaffUser {
   name: string;
   email: string;
   role: string;
+  // May approve replies when sign-off is required (absent when only the session user is known).
+  canApprove?: boolean;
 }
 
 export interface SearchState {
@@ -29,7 +33,7 @@ export interface SearchState {
   results: SearchResults['results'];
 }
 
-export type Route = 'inbox' | 'releases';
+export type Route = 'inbox' | 'releases' | 'settings';
 
 export type SessionState =
   { kind: 'checking' } | { kind: 'signed-out'; notice?: string } | { kind: 'signed-in'; user: User };
@@ -98,6 +102,11 @@ export function createStore() {
   const releases = signal<Release[]>([]);
   const releaseStats = signal<ReleaseStats['releases'] | null>(null);
   const search = signal<SearchState>({ query: '', status: 'idle', results: [] });
+  // The settings screen: saved replies (general, plus the lines to take of `savedRepliesRelease`)
+  // and the office's reply settings (admins edit them; null until loaded).
+  const savedReplies = signal<SavedReply[]>([]);
+  const savedRepliesRelease = signal<number | null>(null);
+  const replySettings = signal<ReplySettings | null>(null);
   // The keyboard cursor in the list (j/k), apart from the thread that is open.
   const cursorId = signal<number | null>(null);
   const helpOpen = signal(false);
@@ -157,6 +166,9 @@ export function createStore() {
       releases.value = [];
       releaseStats.value = null;
       search.value = { query: '', status: 'idle', results: [] };
+      savedReplies.value = [];
+      savedRepliesRelease.value = null;
+      replySettings.value = null;
       cursorId.value = null;
       helpOpen.value = false;
       composing.value = false;
@@ -191,6 +203,9 @@ export function createStore() {
     releases,
     releaseStats,
     search,
+    savedReplies,
+    savedRepliesRelease,
+    replySettings,
     cursorId,
     helpOpen,
     notifications,

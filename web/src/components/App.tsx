@@ -6,6 +6,7 @@ import { HelpOverlay } from './HelpOverlay.tsx';
 import { LoginForm } from './LoginForm.tsx';
 import { MailBanners } from './MailBanners.tsx';
 import { ReleasesView } from './ReleasesView.tsx';
+import { SettingsView } from './SettingsView.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import { ThreadDetail } from './ThreadDetail.tsx';
 import { ThreadList } from './ThreadList.tsx';
@@ -43,6 +44,8 @@ export function App() {
         <Sidebar />
         {route === 'releases' ? (
           <ReleasesView />
+        ) : route === 'settings' ? (
+          <SettingsView />
         ) : (
           <main class="panes">
             <ThreadList />

@@ -37,6 +37,15 @@ export function TopBar({ user }: { user: User }) {
         >
           {t('nav.releases')}
         </button>
+        <button
+          type="button"
+          class={`btn btn-quiet${store.route.value === 'settings' ? ' is-current' : ''}`}
+          aria-current={store.route.value === 'settings' ? 'page' : undefined}
+          data-testid="nav-settings"
+          onClick={() => app.go('settings')}
+        >
+          {t('nav.settings')}
+        </button>
       </nav>
       <SearchBox />
       <div class="topbar-status">

@@ -7,6 +7,10 @@ import type {
   Note,
   Release,
   ReleaseStats,
+  ReplySettings,
+  SavedReply,
+  SavedReplyInput,
+  SavedReplyPatch,
   SearchResults,
   ThreadCounts,
   ThreadDetail,
@@ -153,6 +157,34 @@ export function createApi(opts: ApiOptions = {}) {
     },
     setLanguage(language: UiLanguage): Promise<Me> {
       return request<Me>('PATCH', '/api/me', { body: { language } });
+    },
+    setSignature(signature: string): Promise<Me> {
+      return request<Me>('PATCH', '/api/me', { body: { signature } });
+    },
+    /** General saved replies; with a release, that release's lines to take come too. */
+    savedReplies(releaseId?: number): Promise<{ savedReplies: SavedReply[] }> {
+      const q = releaseId ? `?releaseId=${id(releaseId)}` : '';
+      return request<{ savedReplies: SavedReply[] }>('GET', `/api/saved-replies${q}`);
+    },
+    createSavedReply(body: SavedReplyInput): Promise<SavedReply> {
+      return request<SavedReply>('POST', '/api/saved-replies', { body });
+    },
+    updateSavedReply(savedId: number, body: SavedReplyPatch): Promise<SavedReply> {
+      return request<SavedReply>('PATCH', `/api/saved-replies/${id(savedId)}`, { body });
+    },
+    deleteSavedReply(savedId: number): Promise<void> {
+      return request<void>('DELETE', `/api/saved-replies/${id(savedId)}`);
+    },
+    replySettings(): Promise<ReplySettings> {
+      return request<ReplySettings>('GET', '/api/reply-settings');
+    },
+    /** Admins only; omitted fields stay as they are. */
+    saveReplySettings(body: Partial<ReplySettings>): Promise<ReplySettings> {
+      return request<ReplySettings>('PUT', '/api/reply-settings', { body });
+    },
+    /** Admins only; refused with 409 last_admin rather than leave the office without an admin. */
+    patchUser(userId: number, body: { role?: 'admin' | 'staff'; canApprove?: boolean }): Promise<StaffUser> {
+      return request<StaffUser>('PATCH', `/api/users/${id(userId)}`, { body });
     },
     releaseStats(): Promise<ReleaseStats> {
       return request<ReleaseStats>('GET', '/api/releases/stats');
