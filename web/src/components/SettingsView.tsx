@@ -300,7 +300,9 @@ function OfficeSection() {
   const settings = app.store.replySettings.value;
   const [texts, setTexts] = useState<Record<string, string>>({});
   const [outcome, setOutcome] = useState<Outcome | 'saved' | undefined>(undefined);
-  useEffect(() => setTexts(settings?.acknowledgement.texts ?? {}), [settings]);
+  // Only new texts from the server replace what is typed: toggling a switch must not wipe it.
+  const serverTexts = JSON.stringify(settings?.acknowledgement.texts ?? {});
+  useEffect(() => setTexts(JSON.parse(serverTexts) as Record<string, string>), [serverTexts]);
   if (!settings) return null;
 
   const save = async (
