@@ -556,19 +556,21 @@ export const ReplyHeadersSchema = Type.Object({
 
 export const ReplyEnvelopeSchema = Type.Object({ reply: ReplySchema });
 
+/** One thing that happened on a thread since the version an officer saw. */
+export const ThreadChangeSchema = Type.Object({
+  seq: Type.Integer(),
+  type: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  actor: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
+  summary: Type.String(),
+});
+export type ThreadChange = Static<typeof ThreadChangeSchema>;
+
 /** 409 thread_changed: what happened on the thread since the version the officer saw. */
 export const ThreadChangedSchema = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String() }),
   version: Type.Integer(),
-  changes: Type.Array(
-    Type.Object({
-      seq: Type.Integer(),
-      type: Type.String(),
-      at: Type.String({ format: 'date-time' }),
-      actor: Nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
-      summary: Type.String(),
-    }),
-  ),
+  changes: Type.Array(ThreadChangeSchema),
 });
 export type ThreadChanged = Static<typeof ThreadChangedSchema>;
 

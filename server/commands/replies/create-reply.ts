@@ -22,7 +22,7 @@ import {
 } from '../../mail/smtp/reply-headers.ts';
 import { renderSimpleFormat } from '../../domain/simple-format.ts';
 import { presentReply } from '../../presenters/reply.ts';
-import type { Reply } from '../../schemas/api.ts';
+import type { Reply, ThreadChange } from '../../schemas/api.ts';
 import type { SequencedEvent } from '../../schemas/realtime.ts';
 import { appendEvents, type Tx } from '../append-events.ts';
 import { MAX_ATTACHMENT_BYTES, uploadsOf } from '../upload-file.ts';
@@ -45,14 +45,6 @@ export interface ReplyInput {
   basedOnVersion?: number;
   /** When the journalist's message asks for replies elsewhere (Reply-To): the officer's choice. */
   replyTo?: 'from' | 'reply-to';
-}
-
-export interface ThreadChange {
-  seq: number;
-  type: string;
-  at: string;
-  actor: { id: number; name: string } | null;
-  summary: string;
 }
 
 /** 409: the thread moved on since the officer opened it; the UI shows `changes` and may send anyway. */

@@ -1,6 +1,6 @@
 // The composer's calls to the reply routes. Kept beside the component: the reply contract is small,
 // and its 409 body (what changed) carries more than the shared client's error type.
-import type { Reply } from '../../../../server/schemas/api.ts';
+import type { Reply, ThreadChange } from '../../../../server/schemas/api.ts';
 
 export type { Reply };
 
@@ -17,13 +17,7 @@ export interface ReplyRequest {
   replyTo?: 'from' | 'reply-to';
 }
 
-export interface ThreadChange {
-  seq: number;
-  type: string;
-  at: string;
-  actor: { id: number; name: string } | null;
-  summary: string;
-}
+export type { ThreadChange };
 
 export type SendOutcome =
   | { kind: 'accepted'; reply: Reply }
