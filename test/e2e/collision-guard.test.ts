@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser } from '../../server/commands/users.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { browserAvailable, launchBrowser, signIn as submitSignIn } from '../support/browser.ts';
 
 const DIST_INDEX = fileURLToPath(new URL('../../web/dist/index.html', import.meta.url));
 const UI_MS = 10_000;
@@ -47,11 +47,7 @@ describe.skipIf(!availability.ok)('collision guard in Chromium', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(UI_MS);
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    await page.goto(app.url);
-    const form = page.getByTestId('login-form');
-    await form.getByLabel('Email').fill(email);
-    await form.getByLabel('Password').fill(password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, app.url, email, password);
     await page.getByTestId('thread-row').first().click();
     await page.getByTestId('composer-text').waitFor();
     return page;

@@ -12,7 +12,7 @@ import { mailFrameCsp } from '../../server/routes/messages/html.ts';
 import { MAIL_FRAME_SANDBOX } from '../../web/src/mail-frame-policy.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { GIF_1X1, imageServerFetcher, startImageServer, type ImageServer } from '../support/image-server.ts';
-import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { browserAvailable, launchBrowser, signIn } from '../support/browser.ts';
 import { corporaDir, corpusAvailable } from '../support/corpus-mail.ts';
 
 const DIST_INDEX = fileURLToPath(new URL('../../web/dist/index.html', import.meta.url));
@@ -197,11 +197,7 @@ describe.skipIf(!availability.ok)('hostile HTML mail in the viewer', () => {
       if (msg.type() === 'error' && !harmless) consoleErrors.push(`${msg.text()} @ ${where.slice(0, 80)}`);
     });
     page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(app.url);
-    const form = page.getByTestId('login-form');
-    await form.getByLabel('Email').fill(app.admin.email);
-    await form.getByLabel('Password').fill(app.admin.password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, app.url, app.admin.email, app.admin.password);
     await page.getByTestId('thread-row').first().waitFor();
   });
 

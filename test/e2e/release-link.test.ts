@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { browserAvailable, launchBrowser, signIn as submitSignIn } from '../support/browser.ts';
 
 const availability = browserAvailable();
 if (!availability.ok) console.log(`e2e release linking skipped: ${availability.reason}`);
@@ -56,11 +56,7 @@ describe.skipIf(!availability.ok)('linking a thread to a release in Chromium', (
     const signIn = async () => {
       const p = await (await browser.newContext()).newPage();
       p.setDefaultTimeout(10_000);
-      await p.goto(app.url);
-      const form = p.getByTestId('login-form');
-      await form.getByLabel('Email').fill(app.admin.email);
-      await form.getByLabel('Password').fill(app.admin.password);
-      await form.getByRole('button', { name: 'Sign in' }).click();
+      await submitSignIn(p, app.url, app.admin.email, app.admin.password);
       await p.getByTestId('thread-row').first().click();
       await p.getByTestId('thread-detail').waitFor();
       return p;

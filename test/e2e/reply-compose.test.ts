@@ -11,7 +11,7 @@ import { addUser } from '../../server/commands/users.ts';
 import { composeRawMessage } from '../../server/mail/compose-raw.ts';
 import { parseMessage } from '../../server/mail/parse.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { browserAvailable, launchBrowser, signIn } from '../support/browser.ts';
 import { mailStackAvailable, startMailStack, type MailStack } from '../support/mailstack.ts';
 import { sendMail } from '../support/send-mail.ts';
 
@@ -57,11 +57,7 @@ describe.skipIf(reason !== null)('composing and sending a reply in Chromium', ()
     chromium = await launchBrowser();
     page = await (await chromium.newContext()).newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(app.url);
-    const form = page.getByTestId('login-form');
-    await form.getByLabel('Email').fill(app.admin.email);
-    await form.getByLabel('Password').fill(app.admin.password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, app.url, app.admin.email, app.admin.password);
     await page.getByTestId('thread-row').first().click();
     await page.getByTestId('thread-detail').waitFor();
   });
@@ -167,11 +163,7 @@ describe.skipIf(reason !== null)('composing and sending a reply in Chromium', ()
 
     const author = await (await chromium.newContext()).newPage();
     author.setDefaultTimeout(15_000);
-    await author.goto(app.url);
-    const form = author.getByTestId('login-form');
-    await form.getByLabel('Email').fill('amal@newsdesk.test');
-    await form.getByLabel('Password').fill('amal-password');
-    await form.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(author, app.url, 'amal@newsdesk.test', 'amal-password');
     await author.getByTestId('thread-row').first().click();
     await author.getByTestId('composer-text').fill('The interview is confirmed for Thursday at 10:00.');
     await author.getByTestId('send-reply').click();

@@ -11,7 +11,7 @@ import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeRawMessage } from '../../server/mail/compose-raw.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { browserAvailable, launchBrowser, signIn } from '../support/browser.ts';
 import { mailStackAvailable, startMailStack, type MailStack } from '../support/mailstack.ts';
 import { sendMail } from '../support/send-mail.ts';
 
@@ -57,11 +57,7 @@ describe.skipIf(reason !== null)('formatting a reply in Chromium', () => {
     chromium = await launchBrowser();
     page = await (await chromium.newContext()).newPage();
     page.setDefaultTimeout(15_000);
-    await page.goto(app.url);
-    const form = page.getByTestId('login-form');
-    await form.getByLabel('Email').fill(app.admin.email);
-    await form.getByLabel('Password').fill(app.admin.password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, app.url, app.admin.email, app.admin.password);
     await page.getByTestId('thread-row').first().click();
     await page.getByTestId('thread-detail').waitFor();
   });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser } from '../../server/commands/users.ts';
 import type { ReplySettings } from '../../server/schemas/api.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { browserAvailable, launchBrowser, signIn as submitSignIn } from '../support/browser.ts';
 
 const DIST_INDEX = fileURLToPath(new URL('../../web/dist/index.html', import.meta.url));
 const UI_MS = 8_000;
@@ -44,11 +44,7 @@ describe.skipIf(!availability.ok)('settings screen in Chromium', () => {
     const page = await context.newPage();
     page.setDefaultTimeout(UI_MS);
     page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    await page.goto(app.url);
-    const form = page.getByTestId('login-form');
-    await form.getByLabel('Email').fill(email);
-    await form.getByLabel('Password').fill(password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, app.url, email, password);
     await page.getByTestId('thread-row').first().waitFor();
     return page;
   }

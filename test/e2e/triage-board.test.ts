@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addUser } from '../../server/commands/users.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
-import { browserAvailable, launchBrowser } from '../support/browser.ts';
+import { browserAvailable, launchBrowser, signIn as submitSignIn } from '../support/browser.ts';
 
 const DIST_INDEX = fileURLToPath(new URL('../../web/dist/index.html', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -60,11 +60,7 @@ describe.skipIf(!availability.ok)('triage board in Chromium', () => {
       const expected = res.status() === 401 && new URL(res.url()).pathname === '/api/session';
       if (res.status() >= 400 && !expected) problems.push(`${res.status()} ${res.url()}`);
     });
-    await page.goto(app.url);
-    const form = page.getByTestId('login-form');
-    await form.getByLabel('Email').fill(email);
-    await form.getByLabel('Password').fill(password);
-    await form.getByRole('button', { name: 'Sign in' }).click();
+    await submitSignIn(page, app.url, email, password);
     await page.getByTestId('thread-row').first().waitFor();
     return page;
   }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
 
 /** Debian's Chromium: playwright-core ships no browser, and this machine cannot download one. */
 export const CHROMIUM_PATH = process.env.NEWSDESK_CHROMIUM ?? '/usr/bin/chromium';
@@ -34,4 +34,13 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     ...options,
     args: [...ARGS, ...(options.args ?? [])],
   });
+}
+
+/** Opens the app and signs in through the real sign-in form (not a cookie shortcut). */
+export async function signIn(page: Page, url: string, email: string, password: string): Promise<void> {
+  await page.goto(url);
+  const form = page.getByTestId('login-form');
+  await form.getByLabel('Email').fill(email);
+  await form.getByLabel('Password').fill(password);
+  await form.getByRole('button', { name: 'Sign in' }).click();
 }
