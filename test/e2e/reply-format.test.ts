@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ImapFlow } from 'imapflow';
 import type { Browser, Page } from 'playwright-core';
 import PostalMime from 'postal-mime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +12,7 @@ import { composeRawMessage } from '../../server/mail/compose-raw.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { browserAvailable, launchBrowser, signIn } from '../support/browser.ts';
 import { mailStackAvailable, startMailStack, type MailStack } from '../support/mailstack.ts';
-import { sendMail } from '../support/send-mail.ts';
+import { folderSources, sendMail } from '../support/send-mail.ts';
 
 const browser = browserAvailable();
 const stackStatus = mailStackAvailable();
@@ -122,37 +121,17 @@ describe.skipIf(reason !== null)('formatting a reply in Chromium', () => {
       .toBe('sent');
 
     await stack.waitForDelivery(LAYLA.address, 1);
-    const client = new ImapFlow({
-      host: stack.host,
-      port: stack.imapPort,
-      secure: false,
-      auth: { user: LAYLA.address, pass: 'layla-pass' },
-      logger: false,
-      disableAutoIdle: true,
-    });
-    await client.connect();
-    try {
-      const lock = await client.getMailboxLock('INBOX', { readOnly: true });
-      try {
-        const sources: Buffer[] = [];
-        for await (const msg of client.fetch('1:*', { source: true }))
-          if (msg.source) sources.push(msg.source);
-        expect(sources).toHaveLength(1);
-        expect(sources[0]!.toString('utf8')).toMatch(/^Content-Type: multipart\/alternative;/m);
-        const mail = await PostalMime.parse(sources[0]!);
-        const html = mail.html ?? '';
-        expect(html).toContain('<p dir="auto">شكراً <strong>لسؤالك</strong> عن المقابلة.</p>');
-        expect(html).toContain(
-          '<ul dir="auto">\n<li>الموعد يوم الخميس</li>\n<li>المكان في <em>بروكسل</em></li>\n</ul>',
-        );
-        expect(html).toContain('<blockquote dir="auto">متى وأين المقابلة؟</blockquote>');
-        expect(mail.text).toContain('شكراً لسؤالك عن المقابلة.\n\n- الموعد يوم الخميس\n- المكان في بروكسل');
-        expect(mail.text).not.toContain('**');
-      } finally {
-        lock.release();
-      }
-    } finally {
-      await client.logout().catch(() => client.close());
-    }
+    const sources = await folderSources(stack, LAYLA.address);
+    expect(sources).toHaveLength(1);
+    expect(sources[0]!.toString('utf8')).toMatch(/^Content-Type: multipart\/alternative;/m);
+    const mail = await PostalMime.parse(sources[0]!);
+    const html = mail.html ?? '';
+    expect(html).toContain('<p dir="auto">شكراً <strong>لسؤالك</strong> عن المقابلة.</p>');
+    expect(html).toContain(
+      '<ul dir="auto">\n<li>الموعد يوم الخميس</li>\n<li>المكان في <em>بروكسل</em></li>\n</ul>',
+    );
+    expect(html).toContain('<blockquote dir="auto">متى وأين المقابلة؟</blockquote>');
+    expect(mail.text).toContain('شكراً لسؤالك عن المقابلة.\n\n- الموعد يوم الخميس\n- المكان في بروكسل');
+    expect(mail.text).not.toContain('**');
   });
 });

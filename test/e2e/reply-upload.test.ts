@@ -4,15 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ImapFlow } from 'imapflow';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeRawMessage } from '../../server/mail/compose-raw.ts';
-import { parseMessage, type ParsedMessage } from '../../server/mail/parse.ts';
+import { parseMessage } from '../../server/mail/parse.ts';
 import { startTestApp, type TestApp } from '../support/app.ts';
 import { browserAvailable, launchBrowser, signIn } from '../support/browser.ts';
 import { mailStackAvailable, startMailStack, type MailStack } from '../support/mailstack.ts';
-import { sendMail } from '../support/send-mail.ts';
+import { folderSources, sendMail } from '../support/send-mail.ts';
 
 const browser = browserAvailable();
 const stackStatus = mailStackAvailable();
@@ -21,31 +20,6 @@ if (reason) console.log(`e2e reply upload skipped: ${reason}`);
 
 const NEWSDESK = 'newsdesk@newsdesk.test';
 const OMAR = { name: 'Omar', address: 'omar@press.test' };
-
-async function inbox(stack: MailStack, user: string, pass: string): Promise<ParsedMessage[]> {
-  const client = new ImapFlow({
-    host: stack.host,
-    port: stack.imapPort,
-    secure: false,
-    auth: { user, pass },
-    logger: false,
-    disableAutoIdle: true,
-  });
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock('INBOX', { readOnly: true });
-    try {
-      const out: ParsedMessage[] = [];
-      for await (const msg of client.fetch('1:*', { source: true }))
-        if (msg.source) out.push(await parseMessage(msg.source, { now: new Date() }));
-      return out;
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout().catch(() => client.close());
-  }
-}
 
 describe.skipIf(reason !== null)('attaching an uploaded file to a reply in Chromium', () => {
   let stack: MailStack;
@@ -119,7 +93,8 @@ describe.skipIf(reason !== null)('attaching an uploaded file to a reply in Chrom
     expect(await page.getByTestId('composer-upload').count()).toBe(0);
 
     await stack.waitForDelivery(OMAR.address, 1);
-    const [received] = await inbox(stack, OMAR.address, 'omar-pass');
+    const [source] = await folderSources(stack, OMAR.address);
+    const received = await parseMessage(source!, { now: new Date() });
     expect(received!.text).toContain('The statement is attached.');
     expect(
       received!.attachments.map((a) => [a.filename, a.contentType, a.content.toString('latin1')]),

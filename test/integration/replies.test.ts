@@ -7,7 +7,6 @@
 import * as net from 'node:net';
 import { rmSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDb, openMigratedDb, type Db } from '../../db/client.ts';
 import { buildApp } from '../../server/app.ts';
@@ -19,7 +18,7 @@ import { readRawHeaders } from '../../server/mail/parse.ts';
 import { TEST_ADMIN, tempDbPath } from '../support/app.ts';
 import { mailStackAvailable, startMailStack, type MailStack } from '../support/mailstack.ts';
 import { pollUntil } from '../support/poll-until.ts';
-import { appendMessages, sendMail } from '../support/send-mail.ts';
+import { appendMessages, folderSources, sendMail } from '../support/send-mail.ts';
 
 const available = mailStackAvailable();
 if (!available.ok) console.warn(available.reason);
@@ -116,34 +115,6 @@ async function startApp(dbPath: string, env: Record<string, string>): Promise<Ru
       closeDb(db);
     },
   };
-}
-
-/** Every message source in a folder of a mailbox on the stack. */
-async function folderSources(stack: MailStack, user: string, folder = 'INBOX'): Promise<Buffer[]> {
-  const password = stack.users.find((u) => u.user === user)!.password;
-  const client = new ImapFlow({
-    host: stack.host,
-    port: stack.imapPort,
-    secure: false,
-    auth: { user, pass: password },
-    logger: false,
-    disableAutoIdle: true,
-  });
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock(folder, { readOnly: true });
-    try {
-      const out: Buffer[] = [];
-      const status = await client.status(folder, { messages: true });
-      if (!status || !status.messages) return out;
-      for await (const msg of client.fetch('1:*', { source: true })) if (msg.source) out.push(msg.source);
-      return out;
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout().catch(() => client.close());
-  }
 }
 
 function header(raw: Buffer, name: string): string[] {

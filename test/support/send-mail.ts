@@ -96,3 +96,32 @@ export async function appendMessages(
     await client.logout().catch(() => client.close());
   }
 }
+
+/** Every message source in a folder of a mailbox on the stack (read-only; empty folder → []). */
+export async function folderSources(stack: MailStack, user: string, folder = 'INBOX'): Promise<Buffer[]> {
+  const password = stack.users.find((u) => u.user === user)?.password;
+  if (password === undefined) throw new Error(`unknown mail user ${user}`);
+  const client = new ImapFlow({
+    host: stack.host,
+    port: stack.imapPort,
+    secure: false,
+    auth: { user, pass: password },
+    logger: false,
+    disableAutoIdle: true,
+  });
+  await client.connect();
+  try {
+    const lock = await client.getMailboxLock(folder, { readOnly: true });
+    try {
+      const status = await client.status(folder, { messages: true });
+      if (!status || !status.messages) return [];
+      const out: Buffer[] = [];
+      for await (const msg of client.fetch('1:*', { source: true })) if (msg.source) out.push(msg.source);
+      return out;
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
