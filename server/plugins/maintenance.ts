@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { backfillLanguages } from '../commands/backfill-languages.ts';
 import { compactEvents } from '../commands/compact-events.ts';
 import { pruneUploads } from '../commands/prune-uploads.ts';
+import { backfillSearchIndex } from '../commands/search-index.ts';
 
 const EVERY_MS = 60 * 60_000;
 
@@ -20,6 +21,10 @@ export default fp(
         .finally(() => (running = null));
     };
     app.addHook('onReady', async () => {
+      // A database from before search existed (or restored without the index) is indexed once,
+      // before mail sync starts (registered after this plugin), so ingest never races the backfill.
+      const indexed = backfillSearchIndex(app.db);
+      if (indexed > 0) app.log.info({ messages: indexed }, 'search index built from stored messages');
       run();
       timer = setInterval(run, EVERY_MS);
       timer.unref();

@@ -1,16 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { inArray } from 'drizzle-orm';
 import { messages } from '../../../db/schema.ts';
-import { backfillSearchIndex, searchThreads } from '../../commands/search-index.ts';
+import { searchThreads } from '../../commands/search-index.ts';
 import { queryTokens, searchSnippet } from '../../domain/search-text.ts';
 import { presentThread, withReadState } from '../../presenters/thread.ts';
 import { ErrorSchema, SearchQuerySchema, SearchResultsSchema } from '../../schemas/api.ts';
 
 const searchRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // A database from before search existed (or restored without the index) is indexed once at start.
-  const backfilled = backfillSearchIndex(app.db);
-  if (backfilled > 0) app.log.info({ messages: backfilled }, 'search index built from stored messages');
-
   app.get(
     '/api/search',
     {
